@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Set up and run pytest-orgo on a fresh machine: finds Python >= 3.12 (the official
+# `orgo` SDK imports only there), makes .venv, installs the project with its test
+# extra, and runs one of the suites.
+#   ./dev.sh examples   the example suite against the bundled fake (the main job)
+#   ./dev.sh test       the project's tests
+#   ./dev.sh bench      the benchmarks (pytest-benchmark)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+find_python() {
+  if [[ -n "${PYTHON:-}" ]]; then echo "$PYTHON"; return; fi
+  for candidate in python3.13 python3.12 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then
+      echo "$candidate"; return
+    fi
+  done
+  if command -v pyenv >/dev/null 2>&1; then
+    for version in $(pyenv versions --bare | grep -E '^3\.(1[2-9])' | sort -rV); do
+      echo "$(pyenv root)/versions/$version/bin/python3"; return
+    done
+  fi
+  echo "dev.sh: no Python >= 3.12 found; set PYTHON=/path/to/python3.12" >&2
+  exit 1
+}
+
+if [[ ! -x .venv/bin/python ]] || ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
+  rm -rf .venv
+  "$(find_python)" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[test]'
+
+what="${1:-test}"
+shift || true
+case "$what" in
+  examples) exec .venv/bin/python -m pytest examples "$@" ;;
+  test)     exec .venv/bin/python -m pytest tests "$@" ;;
+  bench)    exec .venv/bin/python -m pytest benchmarks --benchmark-only "$@" ;;
+  *) echo "usage: ./dev.sh examples|test|bench [pytest args]" >&2; exit 2 ;;
+esac

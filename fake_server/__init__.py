@@ -1,0 +1,25 @@
+"""A fake of the Orgo cloud-desktop API, faithful enough for the official SDK.
+
+>>> fake = FakeOrgo()
+>>> with fake.serve() as server:  # doctest: +SKIP
+...     orgo.Computer(base_api_url=server.base_url)
+
+See :class:`FakeOrgo` for the control surface (keys, plan limits, lifecycle, faults).
+"""
+
+from fake_server.clock import Clock
+from fake_server.control import Fault, LoggedRequest
+from fake_server.errors import ApiError
+from fake_server.server import FakeOrgo
+from fake_server.serving import LoopbackServer
+from fake_server.transport import InMemoryTransport
+
+__all__ = [
+    "ApiError",
+    "Clock",
+    "FakeOrgo",
+    "Fault",
+    "InMemoryTransport",
+    "LoggedRequest",
+    "LoopbackServer",
+]

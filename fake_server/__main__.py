@@ -1,0 +1,53 @@
+"""``orgo-fake serve``: run the fake Orgo API as a standalone server."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from fake_server.server import FakeOrgo
+from fake_server.serving import run_standalone
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="orgo-fake", description="A fake Orgo API for tests.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the fake over HTTP and WebSocket")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8787, help="port (default 8787; 0 picks a free one)")
+    serve.add_argument(
+        "--api-key",
+        action="append",
+        dest="api_keys",
+        metavar="KEY",
+        help="accept only this bearer key (repeatable); without it any non-empty key works",
+    )
+    serve.add_argument("--seed", type=int, default=None, help="seed ids and passwords for repeatable runs")
+    serve.add_argument(
+        "--clock",
+        choices=("virtual", "real"),
+        default="virtual",
+        help="virtual: time moves only when advanced (default); real: follows the wall clock",
+    )
+    serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.port < 0 or args.port > 65535:
+        print("orgo-fake: --port must be between 0 and 65535", file=sys.stderr)
+        return 2
+    if args.api_keys is not None and any(not key for key in args.api_keys):
+        print("orgo-fake: --api-key cannot be empty", file=sys.stderr)
+        return 2
+    fake = FakeOrgo(seed=args.seed, api_keys=args.api_keys, clock=args.clock)
+    try:
+        run_standalone(fake, args.host, args.port, log_level=args.log_level)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

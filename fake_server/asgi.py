@@ -1,0 +1,93 @@
+"""The ASGI face of the fake: Starlette routes that translate to and from the dispatcher.
+
+HTTP requests of any path and verb go to the dispatcher (REST under ``/api``, control
+under ``/_fake``); WebSocket routes come from :mod:`fake_server.ws`. Nothing here knows
+an Orgo rule: it only moves bytes between Starlette and the dispatcher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from fake_server.api import ApiResponse
+
+if TYPE_CHECKING:
+    from fake_server.server import FakeOrgo
+
+HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+RAW_SEND = "fake_server.raw_send"
+OFFLOADED = ("/bash", "/exec")  # may run a host subprocess: keep them off the event loop
+
+
+async def _abort_connection(send: Any) -> None:
+    """Drop the TCP connection without an answer, as a failing gateway would.
+
+    ASGI has no message for this, so reach the server's transport through the bound
+    ``send`` (uvicorn's RequestResponseCycle); then give the loop a turn so the server
+    notices the disconnect and does not answer with a 500 of its own.
+    """
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is None:
+        raise ConnectionAbortedError("fault injection: connection dropped")
+    transport.abort()
+    for _ in range(3):
+        await asyncio.sleep(0)
+
+
+def build_app(fake: FakeOrgo) -> Any:
+    dispatcher = fake.dispatcher
+
+    async def http_endpoint(request: Request) -> Response:
+        body = await request.body()
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in request.scope["headers"]}
+        origin = f"{request.url.scheme}://{request.headers.get('host') or request.url.netloc}"
+
+        def call() -> ApiResponse:
+            return dispatcher.handle(
+                request.method,
+                request.url.path,
+                query_string=request.scope.get("query_string", b"").decode("latin-1"),
+                headers=headers,
+                body=body,
+                origin=origin,
+            )
+
+        if request.url.path.endswith(OFFLOADED):
+            answer = await asyncio.to_thread(call)
+        else:
+            answer = call()
+        if answer.delay > 0:
+            await asyncio.sleep(answer.delay)
+        if answer.drop:
+            return _DroppedResponse()
+        return Response(answer.encode(), status_code=answer.status, headers=answer.headers, media_type=answer.media_type)
+
+    routes: list[BaseRoute] = [Route("/{path:path}", http_endpoint, methods=HTTP_METHODS)]
+    return _KeepRawSend(Starlette(routes=routes))
+
+
+class _KeepRawSend:
+    """Outermost ASGI layer: remembers the server's own ``send`` for dropping connections
+    (Starlette's middleware wraps the one a response sees)."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            scope[RAW_SEND] = send
+        await self.app(scope, receive, send)
+
+
+class _DroppedResponse(Response):
+    def __init__(self) -> None:
+        super().__init__(b"")
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await _abort_connection(scope.get(RAW_SEND, send))

@@ -1,0 +1,109 @@
+"""The fake's clock: virtual by default, so tests control time instead of sleeping.
+
+Everything in the fake that depends on time (lifecycle transitions settling, idle
+detection, ``wait``, event timestamps, signed-URL expiry) reads this clock. In
+``virtual`` mode time moves only when something advances it (a test, the ``wait``
+endpoint, a simulated ``sleep``), which makes runs deterministic and makes "idle after
+30 s" cost no real 30 s. ``real`` mode follows the wall clock, still advanceable.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+ClockMode = Literal["virtual", "real"]
+
+
+@dataclass(order=True)
+class Timer:
+    """A callback due at a clock time; cancel() keeps it from firing."""
+
+    when: float
+    seq: int
+    callback: Callable[[], None] = field(compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class Clock:
+    """Seconds since the Unix epoch, as the fake sees them."""
+
+    def __init__(self, *, mode: ClockMode = "virtual", start: float | None = None) -> None:
+        if mode not in ("virtual", "real"):
+            raise ValueError(f"clock mode must be 'virtual' or 'real', not {mode!r}")
+        self.mode: ClockMode = mode
+        self._start = time.time() if start is None else float(start)
+        self._offset = 0.0
+        self._t0 = time.monotonic()
+        self._timers: list[Timer] = []
+        self._seq = itertools.count()
+        self._lock = threading.RLock()
+        self._firing = False
+
+    def now(self) -> float:
+        base = self._start + self._offset
+        if self.mode == "real":
+            base += time.monotonic() - self._t0
+        return base
+
+    def isoformat(self, when: float | None = None) -> str:
+        """ISO 8601 UTC with milliseconds and a ``Z``, the form Orgo uses in events."""
+        moment = datetime.fromtimestamp(self.now() if when is None else when, tz=UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward and fire every timer that falls due, in time order."""
+        if seconds < 0:
+            raise ValueError("the clock cannot go backwards")
+        with self._lock:
+            self._offset += seconds
+        self.fire_due()
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> Timer:
+        with self._lock:
+            timer = Timer(when, next(self._seq), callback)
+            heapq.heappush(self._timers, timer)
+        return timer
+
+    def call_later(self, delay: float, callback: Callable[[], None]) -> Timer:
+        return self.call_at(self.now() + delay, callback)
+
+    def next_due(self) -> float | None:
+        with self._lock:
+            while self._timers and self._timers[0].cancelled:
+                heapq.heappop(self._timers)
+            return self._timers[0].when if self._timers else None
+
+    def fire_due(self) -> int:
+        """Run due timers; a timer may schedule more, which run too if already due."""
+        fired = 0
+        with self._lock:
+            if self._firing:
+                return 0
+            self._firing = True
+        try:
+            while True:
+                with self._lock:
+                    if not self._timers or self._timers[0].when > self.now():
+                        break
+                    timer = heapq.heappop(self._timers)
+                if not timer.cancelled:
+                    timer.callback()
+                    fired += 1
+        finally:
+            with self._lock:
+                self._firing = False
+        return fired
+
+    def reset(self) -> None:
+        with self._lock:
+            self._timers.clear()

@@ -1,0 +1,174 @@
+"""What a test can do to the fake besides calling its API: read the request log, inject
+faults, turn on rate limiting. (Plan limits, lifecycle settling and keys live on
+:class:`~fake_server.state.State`; :class:`~fake_server.FakeOrgo` exposes all of it.)
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import re
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request the fake received, as a test would want to assert on it."""
+
+    seq: int
+    time: float  # fake-clock time
+    method: str
+    path: str  # below /api, e.g. /computers/<id>/click
+    query: str
+    status: int
+    body: Any  # the parsed JSON body, or None
+    key: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq, "time": self.time, "method": self.method, "path": self.path,
+            "query": self.query, "status": self.status, "body": self.body, "key": self.key,
+        }
+
+
+class RequestLog:
+    def __init__(self, maxlen: int = 10_000) -> None:
+        self._entries: deque[LoggedRequest] = deque(maxlen=maxlen)
+        self._seq = 0
+        self._lock = threading.Lock()
+
+    def add(self, **fields: Any) -> LoggedRequest:
+        with self._lock:
+            self._seq += 1
+            entry = LoggedRequest(seq=self._seq, **fields)
+            self._entries.append(entry)
+        return entry
+
+    def entries(self, method: str | None = None, path: str | None = None) -> list[LoggedRequest]:
+        """Logged requests, optionally filtered by method and a glob over the path."""
+        with self._lock:
+            entries = list(self._entries)
+        return [
+            e
+            for e in entries
+            if (method is None or e.method == method.upper())
+            and (path is None or fnmatch.fnmatchcase(e.path, path))
+        ]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+@dataclass
+class Fault:
+    """The next ``times`` requests matching ``method`` and ``path`` misbehave.
+
+    ``path`` is a glob (``/computers/*/click``) or, prefixed with ``re:``, a regex,
+    matched against the path below ``/api``. A fault answers ``status`` with
+    ``message``, or waits ``delay`` real seconds first, or drops the connection.
+    ``times=None`` never runs out.
+    """
+
+    status: int | None = None
+    message: str | None = None
+    delay: float = 0.0
+    drop: bool = False
+    method: str | None = None
+    path: str | None = None
+    times: int | None = 1
+    retry_after: float | None = None
+    hits: int = 0
+    id: int = 0
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method is not None and self.method.upper() != method:
+            return False
+        if self.path is None:
+            return True
+        if self.path.startswith("re:"):
+            return re.search(self.path[3:], path) is not None
+        return fnmatch.fnmatchcase(path, self.path)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.times is not None and self.hits >= self.times
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "status": self.status, "message": self.message, "delay": self.delay,
+            "drop": self.drop, "method": self.method, "path": self.path, "times": self.times,
+            "retry_after": self.retry_after, "hits": self.hits,
+        }
+
+
+class Faults:
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self._lock = threading.Lock()
+        self._next_id = 0
+
+    def add(self, fault: Fault) -> Fault:
+        if fault.status is None and not fault.drop and fault.delay <= 0:
+            raise ValueError("a fault needs a status, a delay or drop=True")
+        if fault.status is not None and not 100 <= fault.status <= 599:
+            raise ValueError(f"status must be an HTTP status code, not {fault.status}")
+        if fault.times is not None and fault.times < 1:
+            raise ValueError("times must be at least 1 (or None for always)")
+        with self._lock:
+            self._next_id += 1
+            fault.id = self._next_id
+            self._faults.append(fault)
+        return fault
+
+    def take(self, method: str, path: str) -> Fault | None:
+        """The first live fault matching this request, counting the hit."""
+        with self._lock:
+            for fault in self._faults:
+                if not fault.exhausted and fault.matches(method, path):
+                    fault.hits += 1
+                    return fault
+        return None
+
+    def active(self) -> list[Fault]:
+        with self._lock:
+            return [f for f in self._faults if not f.exhausted]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+
+@dataclass
+class RateLimit:
+    """At most ``requests`` per ``per_seconds`` of wall-clock time, per API key.
+
+    Wall-clock rather than fake-clock time, because clients back off in real seconds.
+    """
+
+    requests: int
+    per_seconds: float = 1.0
+    retry_after: float | None = None
+    _seen: dict[str, deque[float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def check(self, key: str) -> float | None:
+        """None when the request may pass; otherwise the seconds to wait."""
+        now = time.monotonic()
+        with self._lock:
+            seen = self._seen.setdefault(key, deque())
+            while seen and seen[0] <= now - self.per_seconds:
+                seen.popleft()
+            if len(seen) < self.requests:
+                seen.append(now)
+                return None
+            wait = seen[0] + self.per_seconds - now
+        return self.retry_after if self.retry_after is not None else max(wait, 0.0)
+
+    @staticmethod
+    def header(seconds: float) -> str:
+        return str(max(1, math.ceil(seconds)))

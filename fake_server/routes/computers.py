@@ -1,0 +1,189 @@
+"""Computers: create, read, delete, lifecycle, auto-stop, clone, resize, move, VNC password."""
+
+from __future__ import annotations
+
+from fake_server.api import ApiRequest, ApiResponse, Router, dump, ok
+from fake_server.errors import ApiError, bad_request
+from fake_server.events_catalog import EVENT_TYPES
+from fake_server.models import (
+    AutoStopUpdate,
+    CloneRequest,
+    ComputerCreate,
+    LifecycleOut,
+    MoveWorkspaceRequest,
+    ResizeRequest,
+)
+from fake_server.state import ApiKey, Computer, State
+from fake_server.views import computer_out
+
+router = Router()
+
+
+def key_of(request: ApiRequest) -> ApiKey:
+    assert request.key is not None
+    return request.key
+
+
+def computer_of(state: State, request: ApiRequest) -> Computer:
+    return state.computer(key_of(request), request.path_params["computer_id"])
+
+
+def _computer_answer(state: State, request: ApiRequest, computer: Computer, status: int = 200) -> ApiResponse:
+    return dump(computer_out(state, computer, request.origin), status)
+
+
+@router.post("/computers")
+def create_computer(state: State, request: ApiRequest) -> ApiResponse:
+    body = request.model(ComputerCreate)
+    key = key_of(request)
+    workspace_id = body.workspace_id or body.project_id
+    if workspace_id:
+        workspace = state.workspace(key, workspace_id)
+    elif body.project:
+        workspace = state.workspace_by_name(key, body.project)
+    else:
+        raise bad_request("workspace_id is required")
+    computer = state.create_computer(
+        key,
+        workspace,
+        body.name,
+        os=body.os,
+        ram=body.ram,
+        cpu=body.cpu,
+        gpu=body.gpu,
+        disk_size_gb=body.disk_size_gb,
+        resolution=body.resolution,
+        auto_stop_minutes=body.auto_stop_minutes,
+        template_ref=body.template_ref,
+        image=body.image,
+    )
+    return _computer_answer(state, request, computer, 201)
+
+
+@router.get("/computers")
+def list_computers(state: State, request: ApiRequest) -> ApiResponse:
+    raise ApiError(
+        405,
+        "Method not allowed: list a workspace's computers with GET /workspaces/{id}",
+        headers={"Allow": "POST"},
+    )
+
+
+@router.get("/computers/{computer_id}")
+def get_computer(state: State, request: ApiRequest) -> ApiResponse:
+    return _computer_answer(state, request, computer_of(state, request))
+
+
+@router.delete("/computers/{computer_id}")
+def delete_computer(state: State, request: ApiRequest) -> ApiResponse:
+    state.delete_computer(key_of(request), request.path_params["computer_id"])
+    return ok({"success": True})
+
+
+@router.post("/computers/{computer_id}/start")
+def start(state: State, request: ApiRequest) -> ApiResponse:
+    return dump(LifecycleOut(status=state.start(computer_of(state, request))))
+
+
+@router.post("/computers/{computer_id}/stop")
+def stop(state: State, request: ApiRequest) -> ApiResponse:
+    return dump(LifecycleOut(status=state.stop(computer_of(state, request))))
+
+
+@router.post("/computers/{computer_id}/restart")
+def restart(state: State, request: ApiRequest) -> ApiResponse:
+    return dump(LifecycleOut(status=state.restart(computer_of(state, request))))
+
+
+@router.post("/computers/{computer_id}/ensure-running")
+def ensure_running(state: State, request: ApiRequest) -> ApiResponse:
+    computer = computer_of(state, request)
+    if state.status(computer) == "stopped":
+        state.start(computer)
+    return _computer_answer(state, request, computer)
+
+
+@router.get("/computers/{computer_id}/auto-stop")
+def get_auto_stop(state: State, request: ApiRequest) -> ApiResponse:
+    computer = computer_of(state, request)
+    return ok({"auto_stop_minutes": computer.auto_stop_minutes, "configurable": True})
+
+
+@router.patch("/computers/{computer_id}/auto-stop")
+def set_auto_stop(state: State, request: ApiRequest) -> ApiResponse:
+    computer = computer_of(state, request)
+    body = request.model(AutoStopUpdate)
+    computer.auto_stop_minutes = body.auto_stop_minutes
+    return ok({"auto_stop_minutes": computer.auto_stop_minutes, "configurable": True})
+
+
+@router.post("/computers/{computer_id}/clone")
+def clone(state: State, request: ApiRequest) -> ApiResponse:
+    computer = computer_of(state, request)
+    body = request.model(CloneRequest)
+    copy = state.clone(
+        key_of(request),
+        computer,
+        name=body.name,
+        target_workspace_id=body.target_workspace_id or body.workspace_id,
+    )
+    return _computer_answer(state, request, copy, 201)
+
+
+@router.patch("/computers/{computer_id}/resize")
+def resize(state: State, request: ApiRequest) -> ApiResponse:
+    computer = computer_of(state, request)
+    body = request.model(ResizeRequest)
+    results, ran = state.resize(
+        computer,
+        vcpus=body.vcpus if body.vcpus is not None else body.cpu,
+        mem_gb=body.mem_gb if body.mem_gb is not None else body.ram,
+        disk_size_gb=body.disk_size_gb,
+        bandwidth_limit_mbps=body.bandwidth_limit_mbps,
+        auto_stop_minutes=body.auto_stop_minutes,
+    )
+    failed = [name for name, result in results.items() if not result["ok"]]
+    answer: dict[str, object] = {
+        "vcpus": computer.cpu,
+        "mem_gb": computer.ram,
+        "disk_size_gb": computer.disk_size_gb,
+        "bandwidth_limit_mbps": computer.bandwidth_limit_mbps,
+        "auto_stop_minutes": computer.auto_stop_minutes,
+        "partial": bool(failed) and len(failed) < len(results),
+    }
+    if ran:
+        answer["results"] = results
+    if results and len(failed) == len(results):
+        answer["error"] = "No resize could be applied: " + "; ".join(
+            f"{name}: {results[name]['error']}" for name in failed
+        )
+        return ok(answer, status=422)
+    return ok(answer, status=207 if failed else 200)
+
+
+@router.patch("/computers/{computer_id}/move")
+def move_to_workspace(state: State, request: ApiRequest) -> ApiResponse:
+    computer = computer_of(state, request)
+    body = request.model(MoveWorkspaceRequest)
+    target_id = body.workspace_id or body.project_id
+    if not target_id:
+        raise bad_request("workspace_id is required")
+    target = state.move(key_of(request), computer, target_id)
+    return ok({"success": True, "workspace_id": target.id, "project_id": target.id})
+
+
+@router.get("/computers/{computer_id}/vnc-password")
+def vnc_password(state: State, request: ApiRequest) -> ApiResponse:
+    return ok({"password": computer_of(state, request).vnc_password})
+
+
+@router.get("/computers/{computer_id}/events")
+def event_catalog(state: State, request: ApiRequest) -> ApiResponse:
+    computer_of(state, request)
+    return ok({"event_types": [dict(item) for item in EVENT_TYPES]})
+
+
+@router.get("/desktops/{computer_id}/proxy/health")
+def health(state: State, request: ApiRequest) -> ApiResponse:
+    state.require_running(computer_of(state, request))
+    return ok({"status": "ok"})

@@ -1,0 +1,194 @@
+"""FakeOrgo: one fake Orgo service, its control surface, and the ways to reach it.
+
+A test builds one, then reaches it in memory (:meth:`FakeOrgo.transport`, no socket),
+over loopback (:meth:`FakeOrgo.serve`, a real uvicorn in a background thread), or runs
+it standalone (``orgo-fake serve``). The control methods here are what the ``/_fake``
+HTTP routes call too, so a test in another process can do the same things.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from fake_server.api import Router
+from fake_server.clock import Clock, ClockMode
+from fake_server.control import Fault, Faults, LoggedRequest, RateLimit, RequestLog
+from fake_server.desktop.desktop import Desktop
+from fake_server.dispatch import Dispatcher
+from fake_server.ids import IdFactory
+from fake_server.routes import api_router
+from fake_server.state import ApiKey, Computer, LifecyclePolicy, Plan, SettleMode, State
+
+if TYPE_CHECKING:
+    from fake_server.serving import LoopbackServer
+    from fake_server.transport import InMemoryTransport
+
+FIXED_EPOCH = 1_767_225_600.0  # 2026-01-01T00:00:00Z: seeded fakes start here, for stable timestamps
+
+
+class FakeOrgo:
+    """A fake Orgo API with all its state in memory.
+
+    ``api_keys=None`` accepts any non-empty bearer key (all as one account); given keys,
+    only those. ``seed`` makes ids, passwords and timestamps repeat from run to run.
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int | None = None,
+        api_keys: Iterable[str] | None = None,
+        clock: ClockMode = "virtual",
+        start_time: float | None = None,
+    ) -> None:
+        self.seed = seed
+        self._api_keys = list(api_keys) if api_keys is not None else None
+        self._clock_mode: ClockMode = clock
+        self._start_time = start_time if start_time is not None else (FIXED_EPOCH if seed is not None else None)
+        self.log = RequestLog()
+        self.faults = Faults()
+        self.rate_limit: RateLimit | None = None
+        self._api_router = api_router()
+        from fake_server.routes.control import control_router
+
+        self._control_router: Router = control_router(self)
+        self._build_state()
+        self.dispatcher = Dispatcher(
+            state=lambda: self.state,
+            api=self._api_router,
+            control=self._control_router,
+            log=self.log,
+            faults=self.faults,
+            rate_limit=lambda: self.rate_limit,
+            request_ids=random.Random(None if seed is None else seed + 1),
+        )
+        self._app: Any = None
+
+    def _build_state(self) -> None:
+        self.clock = Clock(mode=self._clock_mode, start=self._start_time)
+        self.ids = IdFactory(self.seed)
+        self.state = State(self.clock, self.ids, accept_any_key=self._api_keys is None)
+        for key in self._api_keys or ():
+            self.state.add_key(key)
+
+    # -- reaching it ------------------------------------------------------------------
+
+    def transport(self) -> InMemoryTransport:
+        """An httpx transport (sync and async) that calls the fake with no socket."""
+        from fake_server.transport import InMemoryTransport
+
+        return InMemoryTransport(self)
+
+    @property
+    def app(self) -> Any:
+        """The ASGI application (REST, control surface and WebSockets)."""
+        if self._app is None:
+            from fake_server.asgi import build_app
+
+            self._app = build_app(self)
+        return self._app
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> LoopbackServer:
+        """Start uvicorn in a background thread; use as a context manager or call stop()."""
+        from fake_server.serving import LoopbackServer
+
+        server = LoopbackServer(self, host=host, port=port)
+        server.start()
+        return server
+
+    # -- control surface --------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget everything: workspaces, computers, files, log, faults, limits, settings."""
+        with self.state.lock:
+            for computer in list(self.state.computers.values()):
+                self.state._remove_computer(computer)
+            self._build_state()
+            self.log.clear()
+            self.faults.clear()
+            self.rate_limit = None
+
+    def requests(self, method: str | None = None, path: str | None = None) -> list[LoggedRequest]:
+        """The requests received under /api, oldest first (path is a glob below /api)."""
+        return self.log.entries(method, path)
+
+    def add_api_key(
+        self, key: str, *, workspace_id: str | None = None, account_id: str | None = None
+    ) -> ApiKey:
+        """Register a key: account-wide, or scoped to one workspace, or of another account."""
+        with self.state.lock:
+            return self.state.add_key(key, workspace_id=workspace_id, account_id=account_id)
+
+    def set_plan(self, **limits: Any) -> Plan:
+        """Set plan limits: max_running_computers, max_ram_gb, max_cpu, max_disk_gb,
+        allow_windows, allow_gpu. Unnamed limits go back to their defaults."""
+        plan = Plan(**limits)
+        with self.state.lock:
+            self.state.plan = plan
+        return plan
+
+    def set_lifecycle(self, mode: SettleMode = "immediate", *, delay: float = 0.0, idempotent: bool = False) -> None:
+        """How start/stop/restart settle: ``immediate``, after ``delay`` fake-clock
+        seconds (``delay``), or only when :meth:`settle` is called (``manual``)."""
+        if mode not in ("immediate", "delay", "manual"):
+            raise ValueError(f"lifecycle mode must be immediate, delay or manual, not {mode!r}")
+        if delay < 0:
+            raise ValueError("delay cannot be negative")
+        with self.state.lock:
+            self.state.lifecycle = LifecyclePolicy(mode, delay, idempotent)
+
+    def settle(self, computer_id: str | None = None) -> int:
+        """Complete pending lifecycle transitions now; returns how many settled."""
+        with self.state.lock:
+            computer = self.computer(computer_id) if computer_id is not None else None
+            return self.state.settle(computer)
+
+    def advance(self, seconds: float) -> None:
+        """Move the fake's clock forward, firing whatever falls due (idle, delayed settling)."""
+        with self.state.lock:
+            self.clock.advance(seconds)
+
+    def inject_fault(
+        self,
+        *,
+        status: int | None = None,
+        message: str | None = None,
+        delay: float = 0.0,
+        drop: bool = False,
+        method: str | None = None,
+        path: str | None = None,
+        times: int | None = 1,
+        retry_after: float | None = None,
+    ) -> Fault:
+        """Make the next ``times`` matching requests fail, wait, or drop the connection."""
+        return self.faults.add(
+            Fault(status=status, message=message, delay=delay, drop=drop, method=method,
+                  path=path, times=times, retry_after=retry_after)
+        )
+
+    def set_rate_limit(
+        self, requests: int | None, *, per_seconds: float = 1.0, retry_after: float | None = None
+    ) -> None:
+        """At most ``requests`` per ``per_seconds`` per key, then 429 with Retry-After; None turns it off."""
+        if requests is None:
+            self.rate_limit = None
+            return
+        if requests < 1 or per_seconds <= 0:
+            raise ValueError("requests must be >= 1 and per_seconds > 0")
+        self.rate_limit = RateLimit(requests, per_seconds, retry_after)
+
+    def computer(self, ident: str) -> Computer:
+        """A computer by UUID or instance id (no access checks: this is the test's view)."""
+        found = self.state.find_computer(ident)
+        if found is None:
+            raise KeyError(f"no computer {ident!r} in this fake")
+        return found
+
+    def desktop(self, ident: str) -> Desktop:
+        return self.computer(ident).desktop
+
+    def counts(self) -> dict[str, int]:
+        with self.state.lock:
+            return self.state.counts()

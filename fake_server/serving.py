@@ -1,0 +1,98 @@
+"""Serving the fake over a real socket: uvicorn in a background thread, or standalone.
+
+Uvicorn binds the port itself (a pre-bound socket made without ``IPPROTO_TCP`` would
+leave Nagle's algorithm on and cost ~44 ms a request). ``port=0`` picks a free port;
+the chosen one is read back from the running server.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+import uvicorn
+
+if TYPE_CHECKING:
+    from fake_server.server import FakeOrgo
+
+STARTUP_TIMEOUT = 10.0
+
+
+def _config(fake: FakeOrgo, host: str, port: int, log_level: str) -> uvicorn.Config:
+    return uvicorn.Config(
+        fake.app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        http="httptools",
+        ws="websockets-sansio",
+        lifespan="off",
+        ws_ping_interval=None,
+        timeout_graceful_shutdown=1,
+    )
+
+
+class LoopbackServer:
+    """The fake on ``http://host:port`` in a daemon thread of this process."""
+
+    def __init__(self, fake: FakeOrgo, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.fake = fake
+        self.host = host
+        self._server = uvicorn.Server(_config(fake, host, port, "warning"))
+        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        self._thread = threading.Thread(target=self._server.run, name="orgo-fake", daemon=True)
+        self.port = port
+
+    def start(self) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the fake Orgo server did not start on {self.host}:{self.port}")
+            time.sleep(0.005)
+        sockets = [s for server in self._server.servers for s in server.sockets]
+        self.port = sockets[0].getsockname()[1]
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=5)
+
+    @property
+    def url(self) -> str:
+        """The origin, e.g. ``http://127.0.0.1:8787``."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """The API root a client is configured with, e.g. ``http://127.0.0.1:8787/api``."""
+        return self.url + "/api"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://{self.host}:{self.port}"
+
+    def __enter__(self) -> LoopbackServer:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def run_standalone(fake: FakeOrgo, host: str, port: int, *, log_level: str = "info") -> None:
+    """Serve in the foreground until interrupted (the ``orgo-fake serve`` command)."""
+    server = uvicorn.Server(_config(fake, host, port, log_level))
+    original_startup = server.startup
+
+    async def startup(sockets: object = None) -> None:
+        await original_startup(sockets=sockets)  # type: ignore[arg-type]
+        bound = [s for srv in server.servers for s in srv.sockets]
+        actual = bound[0].getsockname()[1] if bound else port
+        print(f"Fake Orgo API listening: http://{host}:{actual}/api", flush=True)
+
+    server.startup = startup  # type: ignore[method-assign]
+    server.run()

@@ -1,0 +1,1 @@
+"""The pytest entry point (``pytest11: orgo``): options, markers and fixtures are registered here."""

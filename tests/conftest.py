@@ -1,0 +1,42 @@
+"""Fixtures shared by the project's own tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from fake_server import FakeOrgo
+
+API = "https://www.orgo.ai/api"
+KEY = "sk_test_project"
+
+
+@pytest.fixture
+def fake() -> FakeOrgo:
+    """A fresh, seeded fake that accepts any key."""
+    return FakeOrgo(seed=7)
+
+
+@pytest.fixture
+def api(fake: FakeOrgo) -> Iterator[httpx.Client]:
+    """An httpx client talking to ``fake`` in memory, authenticated."""
+    with httpx.Client(
+        transport=fake.transport(), base_url=API, headers={"Authorization": f"Bearer {KEY}"}
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def workspace(api: httpx.Client) -> dict[str, object]:
+    response = api.post("/workspaces", json={"name": "tests"})
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+@pytest.fixture
+def computer(api: httpx.Client, workspace: dict[str, object]) -> dict[str, object]:
+    response = api.post("/computers", json={"workspace_id": workspace["id"], "name": "pc-1"})
+    assert response.status_code == 201, response.text
+    return dict(response.json())
