@@ -20,6 +20,7 @@ from fake_server.desktop.shell import CommandResult, PythonResult, Shell, ShellS
 from fake_server.ids import IdFactory
 
 IDLE_AFTER_SECONDS = 30.0
+NAVIGATION_KEYS = frozenset({"Left", "Right", "Up", "Down", "Home", "End", "Page_Up", "Page_Down"})
 WATCHED_DIRS = (f"{HOME}/Desktop/", f"{HOME}/Downloads/")
 
 
@@ -241,6 +242,7 @@ class Desktop:
             return
         elif combo.is_("ctrl", key="a"):
             window.selected = bool(window.text)
+            self._changed()
         elif combo.is_("ctrl", key="c") or combo.is_("ctrl", key="x"):
             if window.selected:
                 self.set_clipboard(window.text)
@@ -251,8 +253,10 @@ class Desktop:
             self.type_text(self.clipboard)
         elif combo.is_("ctrl", key="w") or combo.is_("alt", key="F4"):
             self.close_window(window.id)
-        elif combo.is_(key="Escape"):
-            window.selected = False
+        elif not combo.modifiers and combo.key in NAVIGATION_KEYS or combo.is_(key="Escape"):
+            if window.selected:
+                window.selected = False
+                self._changed()
         elif combo.is_(key="Return"):
             self.type_text("\n")
         elif combo.is_(key="Tab"):

@@ -1,0 +1,51 @@
+"""Benchmarks compare against a named baseline measured in the same run.
+
+Each benchmark declares ``benchmark.extra_info["baseline"]`` (the name of another
+benchmark in its group) and ``["target"]`` (the highest acceptable ratio of medians).
+At the end, a table of ratios is printed and a missed target fails the run: absolute
+times drift from machine to machine, ratios to a floor measured alongside do not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+_RESULTS: dict[str, dict[str, Any]] = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    outcome = yield
+    fixture = getattr(item, "funcargs", {}).get("benchmark")
+    if call.when == "call" and fixture is not None and fixture.stats is not None:
+        _RESULTS[item.name] = {"median": fixture.stats.stats.median, **fixture.extra_info}
+    return outcome
+
+
+def ratios() -> list[tuple[str, str, float, float | None]]:
+    rows = []
+    for name, result in _RESULTS.items():
+        baseline = result.get("baseline")
+        if baseline is None or baseline not in _RESULTS:
+            continue
+        ratio = result["median"] / _RESULTS[baseline]["median"]
+        rows.append((name, baseline, ratio, result.get("target")))
+    return rows
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    rows = ratios()
+    if not rows:
+        return
+    terminalreporter.section("ratios to same-run baselines")
+    for name, baseline, ratio, target in rows:
+        verdict = "" if target is None else ("ok" if ratio <= target else "MISSED")
+        limit = "" if target is None else f" (target <= {target}x) {verdict}"
+        terminalreporter.write_line(f"{name}: {ratio:.2f}x {baseline}{limit}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if any(target is not None and ratio > target for _, _, ratio, target in ratios()):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
