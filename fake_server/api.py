@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from fake_server.state import ApiKey, State
 
 M = TypeVar("M", bound=BaseModel)
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass
@@ -100,7 +101,7 @@ class ApiResponse:
     def encode(self) -> bytes:
         if isinstance(self.body, bytes):
             return self.body
-        return json.dumps(self.body, separators=(",", ":")).encode()
+        return _ENCODER.encode(self.body).encode()
 
 
 def ok(body: Any, status: int = 200) -> ApiResponse:
@@ -128,10 +129,25 @@ class Router:
 
     def __init__(self) -> None:
         self.routes: list[Route] = []
+        self._index: dict[tuple[int, str, str], list[Route]] = {}
+
+    @staticmethod
+    def _shape(path: str, *, template: bool) -> tuple[int, str, str]:
+        """(segment count, first segment, last segment or "*"): narrows the candidates
+        for a path to a handful, so matching does not scan every route."""
+        segments = path.strip("/").split("/")
+        last = segments[-1]
+        if template and "{" in last:
+            last = "*"
+        return len(segments), segments[0], last
 
     def add(self, method: str, template: str, handler: Handler, *, auth: bool = True) -> None:
+        if ":path}" in template or template.startswith("/{"):
+            raise ValueError(f"route templates here need a literal first segment and no path convertor: {template}")
         regex, _, _ = compile_path(template)
-        self.routes.append(Route(method.upper(), template, regex, handler, auth))
+        route = Route(method.upper(), template, regex, handler, auth)
+        self.routes.append(route)
+        self._index.setdefault(self._shape(template, template=True), []).append(route)
 
     def route(self, method: str, template: str, *, auth: bool = True) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
@@ -156,12 +172,15 @@ class Router:
         return self.route("DELETE", template, auth=auth)
 
     def include(self, other: Router) -> None:
-        self.routes.extend(other.routes)
+        for route in other.routes:
+            self.add(route.method, route.template, route.handler, auth=route.auth)
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         """The route for ``method path``; 404 for an unknown path, 405 for a wrong verb."""
         allowed: list[str] = []
-        for route in self.routes:
+        count, first, last = self._shape(path, template=False)
+        candidates = self._index.get((count, first, last), []) + self._index.get((count, first, "*"), [])
+        for route in candidates:
             found = route.regex.match(path)
             if found is None:
                 continue

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LoggedRequest:
     """One request the fake received, as a test would want to assert on it."""
 

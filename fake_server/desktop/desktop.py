@@ -16,6 +16,7 @@ from fake_server.clock import Clock, Timer
 from fake_server.desktop.filesystem import HOME, FileSystem
 from fake_server.desktop.keys import KeyCombo, parse_combo
 from fake_server.desktop.processes import Process, ProcessTable
+from fake_server.desktop.render import render_png, window_box
 from fake_server.desktop.shell import CommandResult, PythonResult, Shell, ShellSession, SimulatedShell
 from fake_server.ids import IdFactory
 
@@ -138,15 +139,19 @@ class Desktop:
         if self.idle and count_as_activity:
             self.idle = False
             self.emit("active", {})
-        if self._idle_timer is not None:
-            self._idle_timer.cancel()
-        self._idle_timer = self.clock.call_at(self.last_input + IDLE_AFTER_SECONDS, self._went_idle)
+        if self._idle_timer is None:  # one pending timer; it re-arms itself if input came since
+            self._idle_timer = self.clock.call_at(self.last_input + IDLE_AFTER_SECONDS, self._idle_check)
 
-    def _went_idle(self) -> None:
+    def _idle_check(self) -> None:
         self._idle_timer = None
-        if self.powered and not self.idle:
-            self.idle = True
-            self.emit("idle", {"idle_seconds": int(IDLE_AFTER_SECONDS)})
+        if not self.powered or self.idle:
+            return
+        due = self.last_input + IDLE_AFTER_SECONDS
+        if self.clock.now() < due:
+            self._idle_timer = self.clock.call_at(due, self._idle_check)
+            return
+        self.idle = True
+        self.emit("idle", {"idle_seconds": int(IDLE_AFTER_SECONDS)})
 
     # -- windows ----------------------------------------------------------------------
 
@@ -271,8 +276,6 @@ class Desktop:
             self.type_text(combo.text)
 
     def _window_at(self, x: int, y: int) -> Window | None:
-        from fake_server.desktop.render import window_box
-
         for index in range(len(self.windows) - 1, -1, -1):
             left, top, right, bottom = window_box(index, self.width, self.height)
             if left <= x < right and top <= y < bottom:
@@ -300,8 +303,6 @@ class Desktop:
         """The screen as PNG bytes; the same state always gives the same bytes."""
         if self._png_cache is not None and self._png_cache[0] == self.version:
             return self._png_cache[1]
-        from fake_server.desktop.render import render_png
-
         png = render_png(self)
         self._png_cache = (self.version, png)
         return png
