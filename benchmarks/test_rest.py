@@ -39,16 +39,24 @@ def _echo_app() -> Starlette:
 @pytest.fixture(scope="module")
 def fake_and_computer() -> tuple[FakeOrgo, str]:
     fake = FakeOrgo(seed=1)
-    with httpx.Client(transport=fake.transport(), base_url="https://www.orgo.ai/api", headers=KEY) as client:
+    with httpx.Client(
+        transport=fake.transport(), base_url="https://www.orgo.ai/api", headers=KEY
+    ) as client:
         workspace = client.post("/workspaces", json={"name": "bench"}).json()
-        computer = client.post("/computers", json={"workspace_id": workspace["id"], "name": "b"}).json()
+        computer = client.post(
+            "/computers", json={"workspace_id": workspace["id"], "name": "b"}
+        ).json()
     return fake, computer["id"]
 
 
 @pytest.mark.benchmark(group="rest-in-memory")
 def test_mocktransport_floor(benchmark: Any) -> None:
-    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"success": True, "action": "click"}))
-    with httpx.Client(transport=transport, base_url="https://www.orgo.ai/api", headers=KEY) as client:
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(200, json={"success": True, "action": "click"})
+    )
+    with httpx.Client(
+        transport=transport, base_url="https://www.orgo.ai/api", headers=KEY
+    ) as client:
         benchmark(lambda: client.post("/computers/x/click", json=CLICK).json())
 
 
@@ -56,7 +64,9 @@ def test_mocktransport_floor(benchmark: Any) -> None:
 def test_fake_in_memory(benchmark: Any, fake_and_computer: tuple[FakeOrgo, str]) -> None:
     fake, computer_id = fake_and_computer
     benchmark.extra_info.update(baseline="test_mocktransport_floor", target=1.5)
-    with httpx.Client(transport=fake.transport(), base_url="https://www.orgo.ai/api", headers=KEY) as client:
+    with httpx.Client(
+        transport=fake.transport(), base_url="https://www.orgo.ai/api", headers=KEY
+    ) as client:
         response = client.post(f"/computers/{computer_id}/click", json=CLICK)
         assert response.status_code == 200
         benchmark(lambda: client.post(f"/computers/{computer_id}/click", json=CLICK).json())
@@ -65,7 +75,9 @@ def test_fake_in_memory(benchmark: Any, fake_and_computer: tuple[FakeOrgo, str])
 @pytest.mark.benchmark(group="rest-in-memory")
 def test_starlette_echo_asgitransport(benchmark: Any) -> None:
     loop = asyncio.new_event_loop()
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=_echo_app()), base_url="https://www.orgo.ai/api")
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=_echo_app()), base_url="https://www.orgo.ai/api"
+    )
     try:
         benchmark(lambda: loop.run_until_complete(client.post("/echo", json=CLICK)).json())
     finally:
@@ -75,8 +87,15 @@ def test_starlette_echo_asgitransport(benchmark: Any) -> None:
 
 class _Uvicorn:
     def __init__(self, app: Any) -> None:
-        config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False,
-                                http="httptools", lifespan="off")
+        config = uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            access_log=False,
+            http="httptools",
+            lifespan="off",
+        )
         self.server = uvicorn.Server(config)
         self.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self.thread = threading.Thread(target=self.server.run, daemon=True)

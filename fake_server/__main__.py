@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 from fake_server.server import FakeOrgo
@@ -14,7 +15,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the fake over HTTP and WebSocket")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8787, help="port (default 8787; 0 picks a free one)")
+    serve.add_argument(
+        "--port", type=int, default=8787, help="port (default 8787; 0 picks a free one)"
+    )
     serve.add_argument(
         "--api-key",
         action="append",
@@ -22,14 +25,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY",
         help="accept only this bearer key (repeatable); without it any non-empty key works",
     )
-    serve.add_argument("--seed", type=int, default=None, help="seed ids and passwords for repeatable runs")
+    serve.add_argument(
+        "--seed", type=int, default=None, help="seed ids and passwords for repeatable runs"
+    )
     serve.add_argument(
         "--clock",
         choices=("virtual", "real"),
         default="virtual",
         help="virtual: time moves only when advanced (default); real: follows the wall clock",
     )
-    serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    serve.add_argument(
+        "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+    )
     return parser
 
 
@@ -42,10 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         print("orgo-fake: --api-key cannot be empty", file=sys.stderr)
         return 2
     fake = FakeOrgo(seed=args.seed, api_keys=args.api_keys, clock=args.clock)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         run_standalone(fake, args.host, args.port, log_level=args.log_level)
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

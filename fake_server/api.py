@@ -143,13 +143,17 @@ class Router:
 
     def add(self, method: str, template: str, handler: Handler, *, auth: bool = True) -> None:
         if ":path}" in template or template.startswith("/{"):
-            raise ValueError(f"route templates here need a literal first segment and no path convertor: {template}")
+            raise ValueError(
+                f"a route template needs a literal first segment, no path convertor: {template}"
+            )
         regex, _, _ = compile_path(template)
         route = Route(method.upper(), template, regex, handler, auth)
         self.routes.append(route)
         self._index.setdefault(self._shape(template, template=True), []).append(route)
 
-    def route(self, method: str, template: str, *, auth: bool = True) -> Callable[[Handler], Handler]:
+    def route(
+        self, method: str, template: str, *, auth: bool = True
+    ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.add(method, template, handler, auth=auth)
             return handler
@@ -179,7 +183,9 @@ class Router:
         """The route for ``method path``; 404 for an unknown path, 405 for a wrong verb."""
         allowed: list[str] = []
         count, first, last = self._shape(path, template=False)
-        candidates = self._index.get((count, first, last), []) + self._index.get((count, first, "*"), [])
+        candidates = self._index.get((count, first, last), []) + self._index.get(
+            (count, first, "*"), []
+        )
         for route in candidates:
             found = route.regex.match(path)
             if found is None:
@@ -188,5 +194,7 @@ class Router:
                 return route, found.groupdict()
             allowed.append(route.method)
         if allowed:
-            raise ApiError(405, "Method not allowed", headers={"Allow": ", ".join(sorted(set(allowed)))})
+            raise ApiError(
+                405, "Method not allowed", headers={"Allow": ", ".join(sorted(set(allowed)))}
+            )
         raise ApiError(404, "Not found")

@@ -66,7 +66,12 @@ def build_app(fake: FakeOrgo) -> Any:
             await asyncio.sleep(answer.delay)
         if answer.drop:
             return _DroppedResponse()
-        return Response(answer.encode(), status_code=answer.status, headers=answer.headers, media_type=answer.media_type)
+        return Response(
+            answer.encode(),
+            status_code=answer.status,
+            headers=answer.headers,
+            media_type=answer.media_type,
+        )
 
     routes: list[BaseRoute] = [Route("/{path:path}", http_endpoint, methods=HTTP_METHODS)]
     return _KeepRawSend(Starlette(routes=routes))

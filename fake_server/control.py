@@ -30,8 +30,14 @@ class LoggedRequest:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "seq": self.seq, "time": self.time, "method": self.method, "path": self.path,
-            "query": self.query, "status": self.status, "body": self.body, "key": self.key,
+            "seq": self.seq,
+            "time": self.time,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "status": self.status,
+            "body": self.body,
+            "key": self.key,
         }
 
 
@@ -100,9 +106,16 @@ class Fault:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "status": self.status, "message": self.message, "delay": self.delay,
-            "drop": self.drop, "method": self.method, "path": self.path, "times": self.times,
-            "retry_after": self.retry_after, "hits": self.hits,
+            "id": self.id,
+            "status": self.status,
+            "message": self.message,
+            "delay": self.delay,
+            "drop": self.drop,
+            "method": self.method,
+            "path": self.path,
+            "times": self.times,
+            "retry_after": self.retry_after,
+            "hits": self.hits,
         }
 
 

@@ -50,10 +50,12 @@ class Dispatcher:
         headers = headers or {}
         method = method.upper()
         if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
-            request = ApiRequest(method, path[len(CONTROL_PREFIX):] or "/", query_string, headers, body, origin)
+            request = ApiRequest(
+                method, path[len(CONTROL_PREFIX) :] or "/", query_string, headers, body, origin
+            )
             return self._run(self.control, request, control=True)
         prefixed = path == API_PREFIX or path.startswith(API_PREFIX + "/")
-        sub = path[len(API_PREFIX):] if prefixed else path
+        sub = path[len(API_PREFIX) :] if prefixed else path
         sub = sub.rstrip("/") or "/"
         request = ApiRequest(method, sub, query_string, headers, body, origin)
         response = self._run(self.api, request, control=False, prefixed=prefixed)
@@ -68,7 +70,9 @@ class Dispatcher:
         headers["x-request-id"] = request_id = self._request_id()
         return ApiResponse(status=error.status, body=error.body(request_id), headers=headers)
 
-    def _run(self, router: Router, request: ApiRequest, *, control: bool, prefixed: bool = True) -> ApiResponse:
+    def _run(
+        self, router: Router, request: ApiRequest, *, control: bool, prefixed: bool = True
+    ) -> ApiResponse:
         try:
             if not prefixed:
                 raise ApiError(404, "Not found: the Orgo API lives under /api")
@@ -96,7 +100,9 @@ class Dispatcher:
         headers = {}
         if fault.retry_after is not None or fault.status == 429:
             headers["Retry-After"] = RateLimit.header(fault.retry_after or 1)
-        message = fault.message or ("Too many requests" if fault.status == 429 else "Injected fault")
+        message = fault.message or (
+            "Too many requests" if fault.status == 429 else "Injected fault"
+        )
         return self._error(ApiError(fault.status, message, headers=headers))
 
     def _route(self, router: Router, request: ApiRequest) -> ApiResponse:
@@ -109,7 +115,9 @@ class Dispatcher:
             if limit is not None:
                 wait = limit.check(request.key.key)
                 if wait is not None:
-                    raise ApiError(429, "Too many requests", headers={"Retry-After": RateLimit.header(wait)})
+                    raise ApiError(
+                        429, "Too many requests", headers={"Retry-After": RateLimit.header(wait)}
+                    )
         with state.lock:
             if state.clock.mode == "real":
                 state.clock.fire_due()
@@ -117,8 +125,10 @@ class Dispatcher:
 
     def _log(self, request: ApiRequest, response: ApiResponse) -> None:
         body: object = request._json  # already parsed by the handler, if it read JSON
-        if body is None and request.body and request.headers.get("content-type", "").startswith(
-            "application/json"
+        if (
+            body is None
+            and request.body
+            and request.headers.get("content-type", "").startswith("application/json")
         ):
             try:
                 body = json.loads(request.body)

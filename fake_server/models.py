@@ -7,9 +7,19 @@ Answers are built from these models so their shape is written down once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 
 Number = StrictInt | StrictFloat
 
@@ -19,6 +29,15 @@ GPUS = ("none", "a10", "l40s", "a100-40gb", "a100-80gb")
 RESIZE_VCPUS = (1, 2, 4, 8, 16)
 RESIZE_MEM_GB = (4, 8, 16, 32, 64)
 DEFAULT_RESOLUTION = "1280x720x24"
+
+
+def _one_of(allowed: tuple[float, ...]) -> Callable[[float], float]:
+    def check(value: float) -> float:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(f'{v:g}' for v in allowed)}")
+        return value
+
+    return check
 
 
 class Request(BaseModel):
@@ -44,7 +63,7 @@ class ComputerCreate(Request):
     name: StrictStr = Field(min_length=1, max_length=200)
     os: StrictStr = "linux"
     ram: Literal[4, 8, 16, 32, 64] | None = None
-    cpu: Literal[0.5, 1, 2, 4, 8, 16] | None = None
+    cpu: Annotated[Number, AfterValidator(_one_of(CPU_SIZES))] | None = None
     gpu: Literal["none", "a10", "l40s", "a100-40gb", "a100-80gb"] = "none"
     disk_size_gb: StrictInt | None = Field(default=None, ge=8, le=2048)
     resolution: StrictStr = Field(
@@ -149,9 +168,9 @@ class StreamStartRequest(Request):
 
 
 class FilesQuery(Request):
-    workspaceId: StrictStr | None = Field(default=None, min_length=1)  # noqa: N815 (API name)
-    projectId: StrictStr | None = Field(default=None, min_length=1)  # noqa: N815
-    desktopId: StrictStr | None = Field(default=None, min_length=1)  # noqa: N815
+    workspaceId: StrictStr | None = Field(default=None, min_length=1)
+    projectId: StrictStr | None = Field(default=None, min_length=1)
+    desktopId: StrictStr | None = Field(default=None, min_length=1)
 
 
 class FileIdQuery(Request):
@@ -159,7 +178,7 @@ class FileIdQuery(Request):
 
 
 class ExportRequest(Request):
-    desktopId: StrictStr = Field(min_length=1)  # noqa: N815
+    desktopId: StrictStr = Field(min_length=1)
     path: StrictStr = Field(min_length=1, max_length=4096)
 
 
@@ -172,9 +191,9 @@ class Answer(BaseModel):
 
 class InstanceDetails(Answer):
     resolution: str
-    apiPort: int = 443  # noqa: N815
-    publicHost: str  # noqa: N815
-    vncHost: str  # noqa: N815
+    apiPort: int = 443
+    publicHost: str
+    vncHost: str
 
 
 class ComputerOut(Answer):

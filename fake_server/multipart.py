@@ -68,7 +68,7 @@ def parse_multipart(content_type: str, body: bytes) -> list[Part]:
 
     parser = MultipartParser(
         boundary,
-        callbacks={  # type: ignore[arg-type]
+        callbacks={
             "on_part_begin": on_part_begin,
             "on_header_field": on_header_field,
             "on_header_value": on_header_value,

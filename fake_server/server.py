@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from fake_server.serving import LoopbackServer
     from fake_server.transport import InMemoryTransport
 
-FIXED_EPOCH = 1_767_225_600.0  # 2026-01-01T00:00:00Z: seeded fakes start here, for stable timestamps
+FIXED_EPOCH = (
+    1_767_225_600.0  # 2026-01-01T00:00:00Z: seeded fakes start here, for stable timestamps
+)
 
 
 class FakeOrgo:
@@ -46,7 +48,9 @@ class FakeOrgo:
         self.seed = seed
         self._api_keys = list(api_keys) if api_keys is not None else None
         self._clock_mode: ClockMode = clock
-        self._start_time = start_time if start_time is not None else (FIXED_EPOCH if seed is not None else None)
+        self._start_time = (
+            start_time if start_time is not None else (FIXED_EPOCH if seed is not None else None)
+        )
         self.log = RequestLog()
         self.faults = Faults()
         self.rate_limit: RateLimit | None = None
@@ -129,7 +133,9 @@ class FakeOrgo:
             self.state.plan = plan
         return plan
 
-    def set_lifecycle(self, mode: SettleMode = "immediate", *, delay: float = 0.0, idempotent: bool = False) -> None:
+    def set_lifecycle(
+        self, mode: SettleMode = "immediate", *, delay: float = 0.0, idempotent: bool = False
+    ) -> None:
         """How start/stop/restart settle: ``immediate``, after ``delay`` fake-clock
         seconds (``delay``), or only when :meth:`settle` is called (``manual``)."""
         if mode not in ("immediate", "delay", "manual"):
@@ -164,14 +170,24 @@ class FakeOrgo:
     ) -> Fault:
         """Make the next ``times`` matching requests fail, wait, or drop the connection."""
         return self.faults.add(
-            Fault(status=status, message=message, delay=delay, drop=drop, method=method,
-                  path=path, times=times, retry_after=retry_after)
+            Fault(
+                status=status,
+                message=message,
+                delay=delay,
+                drop=drop,
+                method=method,
+                path=path,
+                times=times,
+                retry_after=retry_after,
+            )
         )
 
     def set_rate_limit(
         self, requests: int | None, *, per_seconds: float = 1.0, retry_after: float | None = None
     ) -> None:
-        """At most ``requests`` per ``per_seconds`` per key, then 429 with Retry-After; None turns it off."""
+        """At most ``requests`` per ``per_seconds`` per key, then 429 with Retry-After.
+
+        ``None`` turns rate limiting off."""
         if requests is None:
             self.rate_limit = None
             return

@@ -42,7 +42,6 @@ class LoopbackServer:
         self.fake = fake
         self.host = host
         self._server = uvicorn.Server(_config(fake, host, port, "warning"))
-        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self._thread = threading.Thread(target=self._server.run, name="orgo-fake", daemon=True)
         self.port = port
 
@@ -78,7 +77,10 @@ class LoopbackServer:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.stop()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from fake_server.clock import Clock
@@ -21,8 +21,15 @@ from fake_server.models import DEFAULT_RESOLUTION, RESIZE_MEM_GB, RESIZE_VCPUS
 from fake_server.storage import Storage
 
 Status = Literal[
-    "creating", "starting", "running", "stopping", "stopped", "suspended", "restarting",
-    "deleting", "error",
+    "creating",
+    "starting",
+    "running",
+    "stopping",
+    "stopped",
+    "suspended",
+    "restarting",
+    "deleting",
+    "error",
 ]
 SettleMode = Literal["immediate", "delay", "manual"]
 KNOWN_TEMPLATES = ("system/claude-code@1.0.0", "system/openclaw@1.0.0", "system/hermes-agent@1.0.0")
@@ -133,7 +140,9 @@ class State:
 
     # -- keys and access --------------------------------------------------------------
 
-    def add_key(self, key: str, *, workspace_id: str | None = None, account_id: str | None = None) -> ApiKey:
+    def add_key(
+        self, key: str, *, workspace_id: str | None = None, account_id: str | None = None
+    ) -> ApiKey:
         if not key:
             raise ValueError("an API key cannot be empty")
         api_key = ApiKey(key, account_id or self.default_account, workspace_id)
@@ -221,13 +230,15 @@ class State:
     # -- computers --------------------------------------------------------------------
 
     def _default_desktop(self, source: Computer | None, resolution: str) -> Desktop:
-        disk = source.desktop.fs.clone() if source is not None else None
+        disk = source.desktop.disk.clone() if source is not None else None
         return Desktop(clock=self.clock, ids=self.ids, resolution=resolution, fs=disk)
 
     def _check_plan(self, *, ram: int, cpu: float, disk: int, os: str, gpu: str) -> None:
         plan = self.plan
         if os == "windows" and not plan.allow_windows:
-            raise bad_request("os must be 'linux' (Windows computers are not enabled on this account)")
+            raise bad_request(
+                "os must be 'linux' (Windows computers are not enabled on this account)"
+            )
         if os not in ("linux", "windows"):
             raise bad_request(f"os must be 'linux', not {os!r}")
         if gpu != "none" and not plan.allow_gpu:
@@ -353,7 +364,9 @@ class State:
                 settled += 1
         return settled
 
-    def _begin(self, computer: Computer, status: Status, target: Literal["running", "stopped"]) -> None:
+    def _begin(
+        self, computer: Computer, status: Status, target: Literal["running", "stopped"]
+    ) -> None:
         computer.stored_status = status
         computer.updated_at = self.clock.now()
         policy = self.lifecycle
@@ -450,7 +463,9 @@ class State:
         """Apply what can be applied; returns per-dimension results and whether any ran."""
         status = self.status(computer)
         if status != "running":
-            raise conflict(f"Computer is not running (status: {status}); resize needs a running computer")
+            raise conflict(
+                f"Computer is not running (status: {status}); resize needs a running computer"
+            )
         if vcpus is not None and vcpus not in RESIZE_VCPUS:
             raise bad_request(f"vcpus must be one of {', '.join(map(str, RESIZE_VCPUS))}")
         if mem_gb is not None and mem_gb not in RESIZE_MEM_GB:
@@ -510,7 +525,9 @@ class State:
         if target.id == computer.workspace_id:
             raise bad_request("The computer is already in that workspace")
         if any(c.name == computer.name for c in self.computers_in(target.id)):
-            raise bad_request(f"A computer named {computer.name!r} already exists in the target workspace")
+            raise bad_request(
+                f"A computer named {computer.name!r} already exists in the target workspace"
+            )
         computer.workspace_id = target.id
         computer.updated_at = self.clock.now()
         return target

@@ -66,7 +66,13 @@ class Storage:
         source: str,
     ) -> StoredFile:
         stored = StoredFile(
-            self.ids.uuid(), workspace_id, desktop_id, filename, content, content_type, source,
+            self.ids.uuid(),
+            workspace_id,
+            desktop_id,
+            filename,
+            content,
+            content_type,
+            source,
             self.clock.now(),
         )
         self.files[stored.id] = stored
@@ -92,7 +98,8 @@ class Storage:
 
     def signed_path(self, file_id: str) -> str:
         expires = int(self.clock.now()) + URL_LIFETIME_SECONDS
-        return f"/api/storage/files/{file_id}?expires={expires}&signature={self._signature(file_id, expires)}"
+        signature = self._signature(file_id, expires)
+        return f"/api/storage/files/{file_id}?expires={expires}&signature={signature}"
 
     def check_signature(self, file_id: str, expires: str, signature: str) -> bool:
         try:

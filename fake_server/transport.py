@@ -39,9 +39,13 @@ class InMemoryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     @staticmethod
     def _response(request: httpx.Request, answer: ApiResponse) -> httpx.Response:
         if answer.drop:
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+            raise httpx.RemoteProtocolError(
+                "Server disconnected without sending a response.", request=request
+            )
         headers = {"content-type": answer.media_type, **answer.headers}
-        return httpx.Response(answer.status, headers=headers, content=answer.encode(), request=request)
+        return httpx.Response(
+            answer.status, headers=headers, content=answer.encode(), request=request
+        )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         answer = self._dispatch(request, request.read())

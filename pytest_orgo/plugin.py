@@ -1,1 +1,1 @@
-"""The pytest entry point (``pytest11: orgo``): options, markers and fixtures are registered here."""
+"""The pytest entry point (``pytest11: orgo``): options, markers and fixtures."""

@@ -17,7 +17,13 @@ from fake_server.desktop.filesystem import HOME, FileSystem
 from fake_server.desktop.keys import KeyCombo, parse_combo
 from fake_server.desktop.processes import Process, ProcessTable
 from fake_server.desktop.render import render_png, window_box
-from fake_server.desktop.shell import CommandResult, PythonResult, Shell, ShellSession, SimulatedShell
+from fake_server.desktop.shell import (
+    CommandResult,
+    PythonResult,
+    Shell,
+    ShellSession,
+    SimulatedShell,
+)
 from fake_server.ids import IdFactory
 
 IDLE_AFTER_SECONDS = 30.0
@@ -140,7 +146,9 @@ class Desktop:
             self.idle = False
             self.emit("active", {})
         if self._idle_timer is None:  # one pending timer; it re-arms itself if input came since
-            self._idle_timer = self.clock.call_at(self.last_input + IDLE_AFTER_SECONDS, self._idle_check)
+            self._idle_timer = self.clock.call_at(
+                self.last_input + IDLE_AFTER_SECONDS, self._idle_check
+            )
 
     def _idle_check(self) -> None:
         self._idle_timer = None
@@ -258,7 +266,7 @@ class Desktop:
             self.type_text(self.clipboard)
         elif combo.is_("ctrl", key="w") or combo.is_("alt", key="F4"):
             self.close_window(window.id)
-        elif not combo.modifiers and combo.key in NAVIGATION_KEYS or combo.is_(key="Escape"):
+        elif (not combo.modifiers and combo.key in NAVIGATION_KEYS) or combo.is_(key="Escape"):
             if window.selected:
                 window.selected = False
                 self._changed()
@@ -284,7 +292,9 @@ class Desktop:
 
     # -- shell ------------------------------------------------------------------------
 
-    def run_bash(self, command: str, *, timeout: float | None = None, session: ShellSession | None = None) -> CommandResult:
+    def run_bash(
+        self, command: str, *, timeout: float | None = None, session: ShellSession | None = None
+    ) -> CommandResult:
         return self.shell.run(command, session=session, timeout=timeout)
 
     def run_python(self, code: str, *, timeout: float) -> PythonResult:
@@ -295,7 +305,9 @@ class Desktop:
     def set_resolution(self, resolution: str) -> None:
         self.width, self.height, self.depth = parse_resolution(resolution)
         self.resolution = resolution
-        self.pointer = Pointer(min(self.pointer.x, self.width - 1), min(self.pointer.y, self.height - 1))
+        self.pointer = Pointer(
+            min(self.pointer.x, self.width - 1), min(self.pointer.y, self.height - 1)
+        )
         self.emit("screen_change", {"width": self.width, "height": self.height})
         self._changed()
 

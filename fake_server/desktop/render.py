@@ -38,7 +38,10 @@ def _wallpaper(width: int, height: int) -> Image.Image:
     """A vertical blue gradient, built once per resolution."""
     ramp = Image.linear_gradient("L").resize((width, height))
     top, bottom = (46, 84, 140), (12, 22, 44)
-    channels = [ramp.point(lambda v, a=a, b=b: a + (b - a) * v // 255) for a, b in zip(top, bottom, strict=True)]
+    channels = [
+        ramp.point(lambda v, a=a, b=b: a + (b - a) * v // 255)
+        for a, b in zip(top, bottom, strict=True)
+    ]
     return Image.merge("RGB", channels)
 
 
@@ -82,7 +85,10 @@ def _window_image(
         if y + line_height > height - 4:
             break
         if window.selected and line:
-            draw.rectangle((10, y, 10 + int(draw.textlength(line, font=font)), y + line_height - 1), fill=SELECTION)
+            draw.rectangle(
+                (10, y, 10 + int(draw.textlength(line, font=font)), y + line_height - 1),
+                fill=SELECTION,
+            )
         draw.text((10, y), line, fill=TEXT, font=font)
         y += line_height
     return canvas
@@ -97,7 +103,9 @@ def render(desktop: Desktop) -> Image.Image:
     for index, window in enumerate(desktop.windows):
         left, top, right, bottom = window_box(index, desktop.width, desktop.height)
         title_colour = FOCUSED_TITLE if window is focused else UNFOCUSED_TITLE
-        image.paste(_window_image(window, right - left, bottom - top, title_colour, font), (left, top))
+        image.paste(
+            _window_image(window, right - left, bottom - top, title_colour, font), (left, top)
+        )
     draw = ImageDraw.Draw(image)
     bar_top = desktop.height - TASKBAR_HEIGHT
     draw.rectangle((0, bar_top, desktop.width - 1, desktop.height - 1), fill=TASKBAR)

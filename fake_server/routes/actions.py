@@ -47,7 +47,12 @@ def drag(state: State, request: ApiRequest) -> ApiResponse:
     desktop = _desktop(state, request)
     body = request.model(DragRequest)
     desktop.drag((body.start_x, body.start_y), (body.end_x, body.end_y))
-    details = {"start_x": body.start_x, "start_y": body.start_y, "end_x": body.end_x, "end_y": body.end_y}
+    details = {
+        "start_x": body.start_x,
+        "start_y": body.start_y,
+        "end_x": body.end_x,
+        "end_y": body.end_y,
+    }
     return dump(ActionOut(action="drag", details=details))
 
 
@@ -78,7 +83,9 @@ def scroll(state: State, request: ApiRequest) -> ApiResponse:
     if computer.os == "windows" and (body.x is not None or body.y is not None):
         raise bad_request("x and y are not supported when scrolling on Windows")
     desktop.scroll(body.direction, body.amount, body.x, body.y)
-    return dump(ActionOut(action="scroll", details={"direction": body.direction, "amount": body.amount}))
+    return dump(
+        ActionOut(action="scroll", details={"direction": body.direction, "amount": body.amount})
+    )
 
 
 @router.post("/computers/{computer_id}/move")

@@ -28,7 +28,9 @@ def computer_of(state: State, request: ApiRequest) -> Computer:
     return state.computer(key_of(request), request.path_params["computer_id"])
 
 
-def _computer_answer(state: State, request: ApiRequest, computer: Computer, status: int = 200) -> ApiResponse:
+def _computer_answer(
+    state: State, request: ApiRequest, computer: Computer, status: int = 200
+) -> ApiResponse:
     return dump(computer_out(state, computer, request.origin), status)
 
 

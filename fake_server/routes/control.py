@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
-from fake_server.api import ApiRequest, ApiResponse, Router, ok
+from fake_server.api import ApiRequest, ApiResponse, Handler, Router, ok
 from fake_server.errors import bad_request, not_found
 from fake_server.state import State
 
@@ -68,7 +69,7 @@ class RateLimitBody(_Body):
 def control_router(fake: FakeOrgo) -> Router:
     router = Router()
 
-    def handler(method: str, path: str) -> Any:
+    def handler(method: str, path: str) -> Callable[[Handler], Handler]:
         return router.route(method, path, auth=False)
 
     @handler("POST", "/reset")
@@ -94,7 +95,9 @@ def control_router(fake: FakeOrgo) -> Router:
     def add_key(state: State, request: ApiRequest) -> ApiResponse:
         body = request.model(KeyBody)
         key = fake.add_api_key(body.key, workspace_id=body.workspace_id, account_id=body.account_id)
-        return ok({"key": key.key, "account_id": key.account_id, "workspace_id": key.workspace_id}, 201)
+        return ok(
+            {"key": key.key, "account_id": key.account_id, "workspace_id": key.workspace_id}, 201
+        )
 
     @handler("PUT", "/plan")
     def set_plan(state: State, request: ApiRequest) -> ApiResponse:
@@ -143,7 +146,9 @@ def control_router(fake: FakeOrgo) -> Router:
     @handler("PUT", "/rate-limit")
     def rate_limit(state: State, request: ApiRequest) -> ApiResponse:
         body = request.model(RateLimitBody)
-        fake.set_rate_limit(body.requests, per_seconds=body.per_seconds, retry_after=body.retry_after)
+        fake.set_rate_limit(
+            body.requests, per_seconds=body.per_seconds, retry_after=body.retry_after
+        )
         return ok(body.model_dump())
 
     return router

@@ -38,7 +38,11 @@ def upload(state: State, request: ApiRequest) -> ApiResponse:
     if len(upload.data) > MAX_UPLOAD_BYTES:
         raise bad_request("File too large: the limit is 10 MB")
     workspace_id = next(
-        (fields[n].data.decode("utf-8", "replace") for n in ("workspaceId", "projectId") if n in fields),
+        (
+            fields[n].data.decode("utf-8", "replace")
+            for n in ("workspaceId", "projectId")
+            if n in fields
+        ),
         "",
     )
     if not workspace_id:
@@ -47,14 +51,18 @@ def upload(state: State, request: ApiRequest) -> ApiResponse:
     filename = posixpath.basename(upload.filename.replace("\\", "/")).strip()
     if not filename or filename in (".", ".."):
         raise bad_request("The uploaded file needs a name")
-    desktop_id = fields["desktopId"].data.decode("utf-8", "replace") if "desktopId" in fields else None
+    desktop_id = (
+        fields["desktopId"].data.decode("utf-8", "replace") if "desktopId" in fields else None
+    )
     computer = None
     if desktop_id:
         computer = state.computer(key_of(request), desktop_id)
         if computer.workspace_id != workspace.id:
             raise bad_request("desktopId is not a computer of this workspace")
     content = bytes(upload.data)
-    content_type = upload.content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    content_type = (
+        upload.content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    )
     stored = state.storage.add_file(
         workspace_id=workspace.id,
         desktop_id=computer.id if computer else None,
@@ -90,7 +98,9 @@ def export(state: State, request: ApiRequest) -> ApiResponse:
     try:
         content = desktop.disk.read(path)
     except FsError as exc:
-        raise (not_found if "No such" in exc.reason else bad_request)(f"{body.path}: {exc.reason}") from None
+        raise (not_found if "No such" in exc.reason else bad_request)(
+            f"{body.path}: {exc.reason}"
+        ) from None
     filename = posixpath.basename(path)
     stored = state.storage.add_file(
         workspace_id=computer.workspace_id,
@@ -129,6 +139,7 @@ def serve_file(state: State, request: ApiRequest) -> ApiResponse:
     if stored is None:
         raise not_found("File not found")
     response = ApiResponse(body=stored.content, media_type=stored.content_type)
-    response.headers["content-disposition"] = f"attachment; filename*=UTF-8''{quote(stored.filename)}"
+    response.headers["content-disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(stored.filename)}"
+    )
     return response
-

@@ -29,7 +29,9 @@ def list_workspaces(state: State, request: ApiRequest) -> ApiResponse:
 
 def create_workspace(state: State, request: ApiRequest) -> ApiResponse:
     body = request.model(WorkspaceCreate)
-    workspace = state.create_workspace(_key(request), body.name, icon_url=body.icon_url, status=body.status)
+    workspace = state.create_workspace(
+        _key(request), body.name, icon_url=body.icon_url, status=body.status
+    )
     return ok(workspace_out(state, workspace, request.origin).model_dump(mode="json"), status=201)
 
 

@@ -10,9 +10,16 @@ import pytest
 from fake_server import FakeOrgo
 
 
-def test_create_defaults(api: httpx.Client, workspace: dict[str, object], computer: dict[str, object]) -> None:
+def test_create_defaults(
+    api: httpx.Client, workspace: dict[str, object], computer: dict[str, object]
+) -> None:
     assert computer["status"] == "running"
-    assert (computer["os"], computer["ram"], computer["cpu"], computer["gpu"]) == ("linux", 4, 1, "none")
+    assert (computer["os"], computer["ram"], computer["cpu"], computer["gpu"]) == (
+        "linux",
+        4,
+        1,
+        "none",
+    )
     assert computer["disk_size_gb"] == 8
     assert computer["resolution"] == "1280x720x24"
     assert computer["auto_stop_minutes"] == 0
@@ -27,12 +34,26 @@ def test_create_defaults(api: httpx.Client, workspace: dict[str, object], comput
 
 def test_sizes_are_echoed(api: httpx.Client, workspace: dict[str, object]) -> None:
     body = {
-        "workspace_id": workspace["id"], "name": "big", "ram": 16, "cpu": 4, "gpu": "a10",
-        "disk_size_gb": 50, "resolution": "1920x1080x24", "auto_stop_minutes": 15,
+        "workspace_id": workspace["id"],
+        "name": "big",
+        "ram": 16,
+        "cpu": 4,
+        "gpu": "a10",
+        "disk_size_gb": 50,
+        "resolution": "1920x1080x24",
+        "auto_stop_minutes": 15,
         "template_ref": "system/claude-code@1.0.0",
     }
     created = api.post("/computers", json=body).json()
-    for field in ("ram", "cpu", "gpu", "disk_size_gb", "resolution", "auto_stop_minutes", "template_ref"):
+    for field in (
+        "ram",
+        "cpu",
+        "gpu",
+        "disk_size_gb",
+        "resolution",
+        "auto_stop_minutes",
+        "template_ref",
+    ):
         assert created[field] == body[field]
 
 
@@ -70,11 +91,15 @@ def test_create_validation(
 
 
 def test_unknown_template_is_404(api: httpx.Client, workspace: dict[str, object]) -> None:
-    response = api.post("/computers", json={"workspace_id": workspace["id"], "name": "t", "template_ref": "me/x@1"})
+    response = api.post(
+        "/computers", json={"workspace_id": workspace["id"], "name": "t", "template_ref": "me/x@1"}
+    )
     assert response.status_code == 404 and "Template not found" in response.json()["error"]
 
 
-def test_duplicate_name_in_workspace(api: httpx.Client, workspace: dict[str, object], computer: dict[str, object]) -> None:
+def test_duplicate_name_in_workspace(
+    api: httpx.Client, workspace: dict[str, object], computer: dict[str, object]
+) -> None:
     response = api.post("/computers", json={"workspace_id": workspace["id"], "name": "pc-1"})
     assert response.status_code == 400 and "already exists" in response.json()["error"]
 
@@ -117,7 +142,9 @@ def test_restart_issues_new_password(api: httpx.Client, computer: dict[str, obje
     assert api.get(f"/computers/{cid}").json()["status"] == "running"
 
 
-def test_lifecycle_delay_settles_on_fake_clock(fake: FakeOrgo, api: httpx.Client, computer: dict[str, object]) -> None:
+def test_lifecycle_delay_settles_on_fake_clock(
+    fake: FakeOrgo, api: httpx.Client, computer: dict[str, object]
+) -> None:
     fake.set_lifecycle("delay", delay=5)
     cid = computer["id"]
     api.post(f"/computers/{cid}/stop")
@@ -128,7 +155,9 @@ def test_lifecycle_delay_settles_on_fake_clock(fake: FakeOrgo, api: httpx.Client
     assert api.get(f"/computers/{cid}").json()["status"] == "stopped"
 
 
-def test_lifecycle_manual_settles_when_told(fake: FakeOrgo, api: httpx.Client, computer: dict[str, object]) -> None:
+def test_lifecycle_manual_settles_when_told(
+    fake: FakeOrgo, api: httpx.Client, computer: dict[str, object]
+) -> None:
     fake.set_lifecycle("manual")
     cid = str(computer["id"])
     api.post(f"/computers/{cid}/restart")
@@ -147,11 +176,22 @@ def test_idempotent_mode(fake: FakeOrgo, api: httpx.Client, computer: dict[str, 
 
 def test_auto_stop(api: httpx.Client, computer: dict[str, object]) -> None:
     cid = computer["id"]
-    assert api.get(f"/computers/{cid}/auto-stop").json() == {"auto_stop_minutes": 0, "configurable": True}
-    assert api.patch(f"/computers/{cid}/auto-stop", json={"auto_stop_minutes": 30}).json()["auto_stop_minutes"] == 30
+    assert api.get(f"/computers/{cid}/auto-stop").json() == {
+        "auto_stop_minutes": 0,
+        "configurable": True,
+    }
+    assert (
+        api.patch(f"/computers/{cid}/auto-stop", json={"auto_stop_minutes": 30}).json()[
+            "auto_stop_minutes"
+        ]
+        == 30
+    )
     assert api.get(f"/computers/{cid}").json()["auto_stop_minutes"] == 30
     for bad in (-1, 1.5, "10", None):
-        assert api.patch(f"/computers/{cid}/auto-stop", json={"auto_stop_minutes": bad}).status_code == 400
+        assert (
+            api.patch(f"/computers/{cid}/auto-stop", json={"auto_stop_minutes": bad}).status_code
+            == 400
+        )
 
 
 def test_clone_copies_disk(fake: FakeOrgo, api: httpx.Client, computer: dict[str, object]) -> None:
@@ -171,16 +211,25 @@ def test_clone_copies_disk(fake: FakeOrgo, api: httpx.Client, computer: dict[str
 
 def test_clone_named_into_other_workspace(api: httpx.Client, computer: dict[str, object]) -> None:
     other = api.post("/workspaces", json={"name": "other"}).json()
-    clone = api.post(f"/computers/{computer['id']}/clone", json={"name": "copy", "targetProjectId": other["id"]})
+    clone = api.post(
+        f"/computers/{computer['id']}/clone", json={"name": "copy", "targetProjectId": other["id"]}
+    )
     assert clone.status_code == 201
     assert clone.json()["workspace_id"] == other["id"] and clone.json()["name"] == "copy"
 
 
 def test_resize_all_applied(api: httpx.Client, computer: dict[str, object]) -> None:
-    response = api.patch(f"/computers/{computer['id']}/resize", json={"vcpus": 2, "mem_gb": 8, "disk_size_gb": 20})
+    response = api.patch(
+        f"/computers/{computer['id']}/resize", json={"vcpus": 2, "mem_gb": 8, "disk_size_gb": 20}
+    )
     assert response.status_code == 200
     body = response.json()
-    assert (body["vcpus"], body["mem_gb"], body["disk_size_gb"], body["partial"]) == (2, 8, 20, False)
+    assert (body["vcpus"], body["mem_gb"], body["disk_size_gb"], body["partial"]) == (
+        2,
+        8,
+        20,
+        False,
+    )
     assert body["results"]["mem_mb"] == {"requested": 8192, "applied": 8192, "ok": True}
     assert api.get(f"/computers/{computer['id']}").json()["ram"] == 8
 
@@ -191,11 +240,15 @@ def test_resize_partial_is_207(api: httpx.Client, computer: dict[str, object]) -
     body = response.json()
     assert body["partial"] is True
     assert body["results"]["vcpus"]["ok"] is True
-    assert body["results"]["mem_mb"]["ok"] is False and "32 GB" in body["results"]["mem_mb"]["error"]
+    assert (
+        body["results"]["mem_mb"]["ok"] is False and "32 GB" in body["results"]["mem_mb"]["error"]
+    )
     assert body["mem_gb"] == 4  # what was applied, not what was asked
 
 
-def test_resize_all_rejected_is_422(fake: FakeOrgo, api: httpx.Client, computer: dict[str, object]) -> None:
+def test_resize_all_rejected_is_422(
+    fake: FakeOrgo, api: httpx.Client, computer: dict[str, object]
+) -> None:
     fake.set_plan(max_cpu=2)
     response = api.patch(f"/computers/{computer['id']}/resize", json={"vcpus": 4, "mem_gb": 64})
     assert response.status_code == 422
@@ -217,7 +270,9 @@ def test_resize_accepts_mcp_aliases(api: httpx.Client, computer: dict[str, objec
     assert (body["vcpus"], body["mem_gb"]) == (4, 16)
 
 
-def test_move_between_workspaces(api: httpx.Client, workspace: dict[str, object], computer: dict[str, object]) -> None:
+def test_move_between_workspaces(
+    api: httpx.Client, workspace: dict[str, object], computer: dict[str, object]
+) -> None:
     other = api.post("/workspaces", json={"name": "other"}).json()
     moved = api.patch(f"/computers/{computer['id']}/move", json={"workspace_id": other["id"]})
     assert moved.json() == {"success": True, "workspace_id": other["id"], "project_id": other["id"]}

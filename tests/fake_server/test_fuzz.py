@@ -14,15 +14,51 @@ from hypothesis import strategies as st
 from fake_server import FakeOrgo
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5)
+    ),
     max_leaves=12,
 )
 FIELD_NAMES = st.sampled_from(
-    ["name", "workspace_id", "project_id", "x", "y", "text", "key", "seconds", "duration", "command",
-     "code", "timeout", "ram", "cpu", "gpu", "os", "resolution", "disk_size_gb", "vcpus", "mem_gb",
-     "direction", "amount", "button", "double", "auto_stop_minutes", "connection_name", "desktopId",
-     "path", "targetProjectId", "template_ref", "start_x", "end_y"]
+    [
+        "name",
+        "workspace_id",
+        "project_id",
+        "x",
+        "y",
+        "text",
+        "key",
+        "seconds",
+        "duration",
+        "command",
+        "code",
+        "timeout",
+        "ram",
+        "cpu",
+        "gpu",
+        "os",
+        "resolution",
+        "disk_size_gb",
+        "vcpus",
+        "mem_gb",
+        "direction",
+        "amount",
+        "button",
+        "double",
+        "auto_stop_minutes",
+        "connection_name",
+        "desktopId",
+        "path",
+        "targetProjectId",
+        "template_ref",
+        "start_x",
+        "end_y",
+    ]
 )
 OBJECTS = st.dictionaries(FIELD_NAMES | st.text(max_size=8), JSON, max_size=6)
 BODIES = st.one_of(
@@ -30,9 +66,16 @@ BODIES = st.one_of(
     JSON.map(lambda o: json.dumps(o).encode()),
     st.binary(max_size=64),
 )
-SEGMENTS = st.text(alphabet=st.characters(blacklist_characters="/?#", blacklist_categories=("Cs",)), min_size=1, max_size=20)
+SEGMENTS = st.text(
+    alphabet=st.characters(blacklist_characters="/?#", blacklist_categories=("Cs",)),
+    min_size=1,
+    max_size=20,
+)
 QUERIES = st.dictionaries(
-    st.sampled_from(["response_format", "id", "workspaceId", "projectId", "desktopId", "expires", "signature"]) | st.text(max_size=6),
+    st.sampled_from(
+        ["response_format", "id", "workspaceId", "projectId", "desktopId", "expires", "signature"]
+    )
+    | st.text(max_size=6),
     st.text(max_size=12),
     max_size=3,
 )
@@ -43,9 +86,23 @@ def _world() -> tuple[FakeOrgo, dict[str, str]]:
     fake = FakeOrgo(seed=11)
     answer = fake.dispatcher.handle
     headers = {"authorization": "Bearer k", "content-type": "application/json"}
-    ws = json.loads(answer("POST", "/api/workspaces", headers=headers, body=b'{"name":"w"}').encode())
-    pc = json.loads(answer("POST", "/api/computers", headers=headers, body=json.dumps({"workspace_id": ws["id"], "name": "p"}).encode()).encode())
-    return fake, {"workspace_id": ws["id"], "computer_id": pc["id"], "name": "w", "instance": pc["instance_id"]}
+    ws = json.loads(
+        answer("POST", "/api/workspaces", headers=headers, body=b'{"name":"w"}').encode()
+    )
+    pc = json.loads(
+        answer(
+            "POST",
+            "/api/computers",
+            headers=headers,
+            body=json.dumps({"workspace_id": ws["id"], "name": "p"}).encode(),
+        ).encode()
+    )
+    return fake, {
+        "workspace_id": ws["id"],
+        "computer_id": pc["id"],
+        "name": "w",
+        "instance": pc["instance_id"],
+    }
 
 
 FAKE, IDS = _world()
@@ -64,8 +121,16 @@ def _fill(template: str, data: Any) -> str:
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data(), route=st.sampled_from(TEMPLATES), body=BODIES, query=QUERIES, wrong_verb=st.booleans())
-def test_no_route_answers_5xx_or_non_json(data: Any, route: tuple[str, str], body: bytes, query: dict[str, str], wrong_verb: bool) -> None:
+@given(
+    data=st.data(),
+    route=st.sampled_from(TEMPLATES),
+    body=BODIES,
+    query=QUERIES,
+    wrong_verb=st.booleans(),
+)
+def test_no_route_answers_5xx_or_non_json(
+    data: Any, route: tuple[str, str], body: bytes, query: dict[str, str], wrong_verb: bool
+) -> None:
     method, template = route
     if wrong_verb:
         method = data.draw(METHODS)
@@ -73,8 +138,17 @@ def test_no_route_answers_5xx_or_non_json(data: Any, route: tuple[str, str], bod
     from urllib.parse import urlencode
 
     answer = FAKE.dispatcher.handle(
-        method, path, query_string=urlencode(query),
-        headers={"authorization": "Bearer k", "content-type": data.draw(st.sampled_from(["application/json", "multipart/form-data; boundary=x", "text/plain"]))},
+        method,
+        path,
+        query_string=urlencode(query),
+        headers={
+            "authorization": "Bearer k",
+            "content-type": data.draw(
+                st.sampled_from(
+                    ["application/json", "multipart/form-data; boundary=x", "text/plain"]
+                )
+            ),
+        },
         body=body,
     )
     assert answer.status < 500, (method, path, answer.body)
@@ -82,7 +156,10 @@ def test_no_route_answers_5xx_or_non_json(data: Any, route: tuple[str, str], bod
         assert answer.media_type == "application/json"
         decoded = json.loads(answer.encode())
         assert isinstance(decoded["error"], str) and decoded["error"]
-    if FAKE.state.find_computer(IDS["computer_id"]) is None or IDS["workspace_id"] not in FAKE.state.workspaces:
+    if (
+        FAKE.state.find_computer(IDS["computer_id"]) is None
+        or IDS["workspace_id"] not in FAKE.state.workspaces
+    ):
         globals()["FAKE"], new_ids = _world()
         IDS.update(new_ids)
 
@@ -91,7 +168,9 @@ def test_no_route_answers_5xx_or_non_json(data: Any, route: tuple[str, str], bod
 @given(segments=st.lists(SEGMENTS, min_size=1, max_size=5), method=METHODS, body=BODIES)
 def test_arbitrary_paths_are_404_or_405_json(segments: list[str], method: str, body: bytes) -> None:
     fake = FakeOrgo()
-    answer = fake.dispatcher.handle(method, "/api/" + "/".join(segments), headers={"authorization": "Bearer k"}, body=body)
+    answer = fake.dispatcher.handle(
+        method, "/api/" + "/".join(segments), headers={"authorization": "Bearer k"}, body=body
+    )
     assert answer.status < 500
     if answer.status >= 400:
         assert isinstance(json.loads(answer.encode())["error"], str)

@@ -20,9 +20,13 @@ def test_loopback_serves_requests_and_control(fake: FakeOrgo) -> None:
     with fake.serve() as server:
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/api", server.base_url)
         headers = {"Authorization": "Bearer k"}
-        workspace = requests.post(f"{server.base_url}/workspaces", json={"name": "w"}, headers=headers).json()
+        workspace = requests.post(
+            f"{server.base_url}/workspaces", json={"name": "w"}, headers=headers
+        ).json()
         computer = requests.post(
-            f"{server.base_url}/computers", json={"workspace_id": workspace["id"], "name": "c"}, headers=headers
+            f"{server.base_url}/computers",
+            json={"workspace_id": workspace["id"], "name": "c"},
+            headers=headers,
         ).json()
         assert computer["connection_url"] == f"{server.url}/desktops/{computer['instance_id']}"
         assert requests.get(f"{server.url}/_fake/state").json()["computers"] == 1
@@ -49,7 +53,18 @@ def test_loopback_delay_fault_waits(fake: FakeOrgo) -> None:
 
 def test_standalone_command_prints_url_and_checks_keys() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "fake_server", "serve", "--port", "0", "--api-key", "sk_only", "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "fake_server",
+            "serve",
+            "--port",
+            "0",
+            "--api-key",
+            "sk_only",
+            "--log-level",
+            "warning",
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -59,7 +74,10 @@ def test_standalone_command_prints_url_and_checks_keys() -> None:
         match = re.search(r"(http://127\.0\.0\.1:\d+/api)", line)
         assert match, line
         base = match.group(1)
-        assert httpx.get(f"{base}/workspaces", headers={"Authorization": "Bearer sk_only"}).status_code == 200
+        assert (
+            httpx.get(f"{base}/workspaces", headers={"Authorization": "Bearer sk_only"}).status_code
+            == 200
+        )
         wrong = httpx.get(f"{base}/workspaces", headers={"Authorization": "Bearer sk_other"})
         assert wrong.status_code == 401 and wrong.json()["error"] == "Invalid API key"
     finally:
@@ -74,5 +92,10 @@ def test_console_script_is_installed() -> None:
 
 
 def test_bad_cli_arguments_are_usage_errors() -> None:
-    result = subprocess.run([sys.executable, "-m", "fake_server", "serve", "--port", "99999"], capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "fake_server", "serve", "--port", "99999"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 2 and "--port" in result.stderr

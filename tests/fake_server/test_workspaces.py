@@ -41,7 +41,9 @@ def test_by_name_legacy_route(api: httpx.Client, workspace: dict[str, object]) -
     assert api.get("/projects/by-name/nope").status_code == 404
 
 
-def test_delete_removes_its_computers(api: httpx.Client, workspace: dict[str, object], computer: dict[str, object]) -> None:
+def test_delete_removes_its_computers(
+    api: httpx.Client, workspace: dict[str, object], computer: dict[str, object]
+) -> None:
     api.delete(f"/workspaces/{workspace['id']}")
     assert api.get(f"/computers/{computer['id']}").status_code == 404
 

@@ -13,7 +13,9 @@ from pytest_orgo.errors import OrgoAPIError, OrgoConnectionError
 def test_round_trip(fake: FakeOrgo) -> None:
     with OrgoClient("sk_client", transport=fake.transport()) as client:
         workspace = client.create_workspace("typed")
-        computer = client.create_computer(workspace.id, "pc", ram=8, cpu=2, resolution="1024x768x24")
+        computer = client.create_computer(
+            workspace.id, "pc", ram=8, cpu=2, resolution="1024x768x24"
+        )
         assert (computer.ram, computer.cpu, computer.status) == (8, 2, "running")
         assert client.get_workspace(workspace.id).desktops[0].id == computer.id
         assert client.type_text(computer.id, "typed!").action == "type"
@@ -23,7 +25,9 @@ def test_round_trip(fake: FakeOrgo) -> None:
         assert client.screenshot(computer.id, response_format="url").png == shot.png
         assert client.bash(computer.id, "echo hi").output == "hi\n"
         assert client.exec_python(computer.id, "print('x' * 3)").output == "xxx\n"
-        uploaded = client.upload_file(workspace.id, "a.txt", b"abc", "text/plain", desktop_id=computer.id)
+        uploaded = client.upload_file(
+            workspace.id, "a.txt", b"abc", "text/plain", desktop_id=computer.id
+        )
         assert client.download_file(uploaded.id) == b"abc"
         exported = client.export_file(computer.id, "Desktop/a.txt")
         assert exported.file.filename == "a.txt"
@@ -40,7 +44,10 @@ def test_errors_carry_status_message_code(fake: FakeOrgo) -> None:
         workspace = client.create_workspace("errs")
         other = client.create_workspace("other")
         fake.add_api_key("sk_scoped", workspace_id=other.id)
-        with OrgoClient("sk_scoped", transport=fake.transport()) as scoped, pytest.raises(OrgoAPIError) as caught:
+        with (
+            OrgoClient("sk_scoped", transport=fake.transport()) as scoped,
+            pytest.raises(OrgoAPIError) as caught,
+        ):
             scoped.get_workspace(workspace.id)
         assert caught.value.status == 403 and caught.value.code == "workspace_scope_mismatch"
         with pytest.raises(OrgoAPIError, match="Computer not found") as missing:
@@ -58,7 +65,10 @@ def test_retries_429_from_the_fake(fake: FakeOrgo) -> None:
 
 def test_dropped_connection_is_a_connection_error(fake: FakeOrgo) -> None:
     fake.inject_fault(drop=True, path="/workspaces")
-    with OrgoClient("sk_client", transport=fake.transport()) as client, pytest.raises(OrgoConnectionError):
+    with (
+        OrgoClient("sk_client", transport=fake.transport()) as client,
+        pytest.raises(OrgoConnectionError),
+    ):
         client.list_workspaces()
 
 

@@ -18,14 +18,21 @@ def make(server: LoopbackServer, **kwargs: object) -> orgo.Computer:
     return orgo.Computer(api_key=KEY, base_api_url=server.base_url, verbose=False, **kwargs)
 
 
-def test_computer_creates_workspace_and_computer(sdk_fake: FakeOrgo, server: LoopbackServer) -> None:
+def test_computer_creates_workspace_and_computer(
+    sdk_fake: FakeOrgo, server: LoopbackServer
+) -> None:
     computer = make(server, workspace="sdk-new", name="first")
     status = computer.status()
     assert status["name"] == "first" and status["status"] == "running"
     assert status["project_name"] == "sdk-new"
     assert sdk_fake.requests("POST", "/projects")[-1].body == {"name": "sdk-new"}
     created = sdk_fake.requests("POST", "/computers")[-1].body
-    assert created == {"workspace_id": computer.project_id, "name": "first", "os": "linux", "gpu": "none"}
+    assert created == {
+        "workspace_id": computer.project_id,
+        "name": "first",
+        "os": "linux",
+        "gpu": "none",
+    }
 
 
 def test_computer_with_no_arguments_makes_its_own_project(server: LoopbackServer) -> None:
@@ -61,7 +68,12 @@ def test_mouse_and_keyboard(sdk_fake: FakeOrgo, server: LoopbackServer) -> None:
     assert computer.scroll("up")["action"] == "scroll"
     scrolls = sdk_fake.requests("POST", "/computers/*/scroll")
     assert scrolls[-2].body == {"direction": "down", "amount": 2, "x": 50, "y": 60}
-    assert scrolls[-1].body == {"direction": "up", "amount": 3, "x": 640, "y": 360}  # the SDK aims at the middle
+    assert scrolls[-1].body == {
+        "direction": "up",
+        "amount": 3,
+        "x": 640,
+        "y": 360,
+    }  # the SDK aims at the middle
     assert computer.type("hello sdk")["details"]["text_length"] == 9
     assert computer.key("ctrl+a")["action"] == "key_press"
     assert computer.key("Enter")["success"] is True
@@ -119,6 +131,10 @@ def test_wrong_key_raises_the_api_message() -> None:
     strict = FakeOrgo(api_keys=["sk_right"])
     with strict.serve() as running:
         with pytest.raises(Exception, match="Invalid API key"):
-            orgo.Computer(api_key="sk_wrong", base_api_url=running.base_url, verbose=False, workspace="w")
-        computer = orgo.Computer(api_key="sk_right", base_api_url=running.base_url, verbose=False, workspace="w")
+            orgo.Computer(
+                api_key="sk_wrong", base_api_url=running.base_url, verbose=False, workspace="w"
+            )
+        computer = orgo.Computer(
+            api_key="sk_right", base_api_url=running.base_url, verbose=False, workspace="w"
+        )
         assert computer.status()["status"] == "running"
