@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from fake_server.api import ApiResponse
+from fake_server.ws import websocket_routes
 
 if TYPE_CHECKING:
     from fake_server.server import FakeOrgo
@@ -73,7 +74,7 @@ def build_app(fake: FakeOrgo) -> Any:
             media_type=answer.media_type,
         )
 
-    routes: list[BaseRoute] = [Route("/{path:path}", http_endpoint, methods=HTTP_METHODS)]
+    routes: list[BaseRoute] = [*websocket_routes(fake), Route("/{path:path}", http_endpoint, methods=HTTP_METHODS)]
     return _KeepRawSend(Starlette(routes=routes))
 
 

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 from fake_server.api import Router
 from fake_server.clock import Clock, ClockMode
 from fake_server.control import Fault, Faults, LoggedRequest, RateLimit, RequestLog
-from fake_server.desktop.desktop import Desktop
+from fake_server.desktop.desktop import Desktop, DesktopEvent
 from fake_server.dispatch import Dispatcher
 from fake_server.ids import IdFactory
 from fake_server.routes import api_router
 from fake_server.state import ApiKey, Computer, LifecyclePolicy, Plan, SettleMode, State
+from fake_server.ws.common import SocketRegistry
+from fake_server.ws.hub import ConnectionStats, EventHub
 
 if TYPE_CHECKING:
     from fake_server.serving import LoopbackServer
@@ -58,6 +60,9 @@ class FakeOrgo:
         from fake_server.routes.control import control_router
 
         self._control_router: Router = control_router(self)
+        self.events = EventHub()
+        self.sockets = SocketRegistry()
+        self.audio_pace: str = "realtime"  # or "fast": audio frames as fast as clients take them
         self._build_state()
         self.dispatcher = Dispatcher(
             state=lambda: self.state,
@@ -76,6 +81,24 @@ class FakeOrgo:
         self.state = State(self.clock, self.ids, accept_any_key=self._api_keys is None)
         for key in self._api_keys or ():
             self.state.add_key(key)
+        self.state.lifecycle_listeners.append(self._close_sockets)
+
+    def _close_sockets(self, computer: Computer, what: str) -> None:
+        """Stopping, restarting or deleting a computer closes its WebSockets (1001)."""
+        if what in ("stopping", "restarting", "deleted"):
+            self.events.close_computer(computer.id, 1001)
+            self.sockets.close_computer(computer.id, 1001)
+
+    def attach_desktop(self, computer: Computer) -> None:
+        """Route a computer's desktop events into the events hub (once)."""
+        desktop = computer.desktop
+        if not any(getattr(listener, "hub_for", None) == computer.id for listener in desktop.listeners):
+
+            def publish(event: DesktopEvent) -> None:
+                self.events.publish(computer.id, event)
+
+            publish.hub_for = computer.id  # type: ignore[attr-defined]
+            desktop.listeners.append(publish)
 
     # -- reaching it ------------------------------------------------------------------
 
@@ -110,6 +133,7 @@ class FakeOrgo:
             for computer in list(self.state.computers.values()):
                 self.state._remove_computer(computer)
             self._build_state()
+            self.events.clear()
             self.log.clear()
             self.faults.clear()
             self.rate_limit = None
@@ -204,6 +228,13 @@ class FakeOrgo:
 
     def desktop(self, ident: str) -> Desktop:
         return self.computer(ident).desktop
+
+    def event_connections(self, computer_id: str | None = None) -> list[ConnectionStats]:
+        """Every events connection opened (by computer UUID or instance id): its
+        subscriptions and how many events it was sent and dropped."""
+        if computer_id is not None:
+            computer_id = self.computer(computer_id).id
+        return self.events.stats(computer_id)
 
     def counts(self) -> dict[str, int]:
         with self.state.lock:

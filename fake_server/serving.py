@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import uvicorn
 
+from fake_server.ws.protocol import PingingWebSocketProtocol
+
 if TYPE_CHECKING:
     from fake_server.server import FakeOrgo
 
@@ -28,7 +30,7 @@ def _config(fake: FakeOrgo, host: str, port: int, log_level: str) -> uvicorn.Con
         log_level=log_level,
         access_log=False,
         http="httptools",
-        ws="websockets-sansio",
+        ws=PingingWebSocketProtocol,
         lifespan="off",
         ws_ping_interval=None,
         timeout_graceful_shutdown=1,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fake_server.clock import Clock, Timer
+from fake_server.desktop.audio import AudioPlayer
 from fake_server.desktop.filesystem import HOME, FileSystem
 from fake_server.desktop.keys import KeyCombo, parse_combo
 from fake_server.desktop.processes import Process, ProcessTable
@@ -74,6 +75,10 @@ class Desktop:
         self.fs.on_change = self._file_changed
         self.processes = ProcessTable(on_start=self._process_started, on_stop=self._process_stopped)
         self.shell: Shell = SimulatedShell(self.fs, self.processes, sleep=self.clock.advance)
+        self.audio = AudioPlayer(
+            on_start=lambda: self.emit("audio_stream_start", {}),
+            on_stop=lambda: self.emit("audio_stream_stop", {}),
+        )
         self.windows: list[Window] = []  # z-order: the last one is on top and focused
         self.clipboard = ""
         self.pointer = Pointer()
@@ -131,6 +136,7 @@ class Desktop:
         if not self.powered:
             return
         self.processes.clear()
+        self.audio.reset()
         self.powered = False
         self.windows = []
         if self._idle_timer is not None:

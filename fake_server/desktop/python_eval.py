@@ -383,6 +383,13 @@ def _as_exception(value: Any) -> BaseException:
     return value
 
 
+def _pow(base: Any, exp: Any, mod: Any = None) -> Any:
+    if mod is None:
+        _guard_binop(ast.Pow, base, exp)
+        return base**exp
+    return pow(base, exp, mod)
+
+
 def _guard_binop(op: type[ast.operator], left: Any, right: Any) -> None:
     """Stop a single expression from eating the host's memory; Python would just try."""
     if op is ast.Mult:
@@ -1024,12 +1031,12 @@ class _Interpreter:
         plain: dict[str, Any] = {
             fn.__name__: fn
             for fn in (len, range, str, int, float, bool, bytes, bytearray, complex, abs, round,
-                       reversed, repr, isinstance, chr, ord, hex, oct, bin, divmod, pow, format,
+                       reversed, repr, isinstance, chr, ord, hex, oct, bin, divmod, format,
                        iter, next, callable, ascii, hash, slice)
         }
         return {
             **_EXCEPTIONS, **consumers, **plain,
-            "print": self._print, "open": self._open, "input": self._input,
+            "print": self._print, "open": self._open, "input": self._input, "pow": _pow,
         }
 
     def _make_modules(self) -> dict[str, _Module]:
@@ -1139,6 +1146,10 @@ class _Interpreter:
             "chdir": guarded(chdir), "walk": walk,
         })
         std = _Stream(self.stdout)
+        math_module = _Module("math", {
+            name: getattr(math, name) for name in dir(math) if not name.startswith("_")
+        })
+        self.consumers += (math.prod, math.fsum)
         return {
             "os": os_module,
             "os.path": os_path,
@@ -1149,9 +1160,7 @@ class _Interpreter:
                 "load": lambda fp, **kw: json.loads(fp.read(), **kw),
                 "JSONDecodeError": json.JSONDecodeError,
             }),
-            "math": _Module("math", {
-                name: getattr(math, name) for name in dir(math) if not name.startswith("_")
-            }),
+            "math": math_module,
             "re": _Module("re", {
                 name: getattr(re, name)
                 for name in ("compile", "search", "match", "fullmatch", "findall", "finditer",

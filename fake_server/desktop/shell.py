@@ -240,9 +240,9 @@ class SimulatedShell:
         return _Bash(self, session, _Budget(timeout), depth=0).run_top(command)
 
     def run_python(self, code: str, *, timeout: float) -> PythonResult:
-        return self.python(code, timeout=timeout)
+        return self.run_python_in(code, timeout=timeout)
 
-    def python(
+    def run_python_in(
         self,
         code: str,
         *,
@@ -948,7 +948,7 @@ class _Bash:
             for word in command.words:
                 if not argv and (assignment := self.assignment(word, io)) is not None:
                     assignments.append(assignment)
-                elif argv and argv[0] in ("export", "declare", "local", "readonly") and (
+                elif argv and argv[0] in ("export", "declare") and (
                     (assignment := self.assignment(word, io)) is not None
                 ):
                     argv.append(f"{assignment[0]}={assignment[1]}")
@@ -979,7 +979,7 @@ class _Bash:
         env = {**self.session.env, **assignments}
         if name.startswith(("/usr/bin/", "/bin/", "/usr/local/bin/")):
             base = posixpath.basename(name)
-            if base in self.commands and base not in _SHELL_BUILTINS:
+            if base in self.commands and base not in _SHELL_ONLY:
                 name = base
         builtin = self.commands.get(name)
         if builtin is not None and "/" not in name:
@@ -1111,6 +1111,8 @@ class _Bash:
             return _strip_pattern(value or "", self.expand_text(arg, io), op)
         if op in ("/", "//"):
             pattern, _, replacement = arg.partition("/")
+            if not pattern:
+                return value or ""
             regex = _pattern_regex(self.expand_text(pattern, io))
             new = self.expand_text(replacement, io)
             return re.sub(regex, lambda _match: new, value or "",
@@ -1636,7 +1638,22 @@ class _Bash:
             self.session.export(name, value if has_value else None)
         return status
 
-    cmd_declare = cmd_export
+    def cmd_declare(self, argv: list[str], io: _Io, env: dict[str, str]) -> int:
+        """``declare [-x] NAME=value``: a plain variable unless ``-x`` exports it."""
+        flags = [a for a in argv[1:] if a.startswith("-")]
+        if "-x" in flags or not [a for a in argv[1:] if not a.startswith("-")]:
+            return self.cmd_export(["export", *[a for a in argv[1:] if a != "-x"]], io, env)
+        status = 0
+        for arg in argv[1:]:
+            if arg.startswith("-"):
+                continue
+            name, _, value = arg.partition("=")
+            if not _NAME_RE.fullmatch(name):
+                io.err.write(f"bash: declare: `{arg}': not a valid identifier\n")
+                status = 1
+                continue
+            self.session.set(name, value)
+        return status
 
     def cmd_unset(self, argv: list[str], io: _Io, env: dict[str, str]) -> int:
         for name in argv[1:]:
@@ -1724,7 +1741,7 @@ class _Bash:
     def cmd_which(self, argv: list[str], io: _Io, env: dict[str, str]) -> int:
         status = 0
         for name in argv[1:]:
-            if name in self.commands and name not in _SHELL_BUILTINS:
+            if name in self.commands and name not in _SHELL_ONLY:
                 io.out.write(f"/usr/bin/{name}\n")
             else:
                 status = 1
@@ -2166,7 +2183,7 @@ class _Bash:
             except _Timeout:
                 overran = True
 
-        result = self.shell.python(code, timeout=None, cwd=self.session.cwd, env=env,
+        result = self.shell.run_python_in(code, timeout=None, cwd=self.session.cwd, env=env,
                                    sleep=sleep)
         io.out.write(result.output)
         if overran or result.timed_out:
@@ -2193,10 +2210,13 @@ _PRINTF_CONVERSION: Final = re.compile(
     r"%(?P<flags>[-+ #0]*)(?P<width>\d+|\*)?(?:\.(?P<prec>\d+|\*))?"
     r"(?P<conv>[diouxXeEfFgGcsbq%])"
 )
-_SHELL_BUILTINS: Final = frozenset(
-    {"cd", "exit", "export", "declare", "unset", "source", ".", "true", "false", ":",
-     "echo", "printf", "pwd", "test", "[", "kill", "command"}
+#: Builtins with no program of the same name in /usr/bin.
+_SHELL_ONLY: Final = frozenset(
+    {"cd", "exit", "export", "declare", "unset", "source", ".", ":", "command"}
 )
+_SHELL_BUILTINS: Final = _SHELL_ONLY | {
+    "true", "false", "echo", "printf", "pwd", "test", "[", "kill"
+}
 _INT_TESTS: Final[dict[str, Callable[[int, int], bool]]] = {
     "-eq": operator.eq, "-ne": operator.ne, "-lt": operator.lt,
     "-le": operator.le, "-gt": operator.gt, "-ge": operator.ge,

@@ -1,0 +1,144 @@
+"""The events WebSocket: subscribe / unsubscribe / ping, and desktop events as they happen.
+
+Client -> server: ``{"type": "subscribe"|"unsubscribe", "event_types": [...]}``,
+``{"type": "ping"}``. Server -> client: ``subscribed`` / ``unsubscribed`` / ``pong`` /
+``error`` replies and ``{"type": "event", "event": {type, timestamp, data}}``. A bad
+message gets an ``error`` and the connection stays open. Nothing is delivered before a
+subscription; subscriptions die with the connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from fake_server.desktop.desktop import DesktopEvent
+from fake_server.events_catalog import EVENT_TYPE_NAMES
+from fake_server.views import iso
+from fake_server.ws.common import open_desktop_socket
+from fake_server.ws.hub import ACK_THRESHOLD, EventConnection, loop_waker
+from fake_server.ws.protocol import PING_EXTENSION
+
+if TYPE_CHECKING:
+    from fake_server.server import FakeOrgo
+
+
+def encode_event(event: DesktopEvent) -> str:
+    return json.dumps(
+        {"type": "event", "event": {"type": event.type, "timestamp": iso(event.timestamp), "data": event.data}},
+        separators=(",", ":"),
+    )
+
+
+def reply_to(message: str) -> dict[str, Any] | None:
+    """Validate one client message; returns the error reply, or None when it is valid."""
+    try:
+        body = json.loads(message)
+    except ValueError:
+        return {"type": "error", "message": "Invalid message: not JSON"}
+    if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+        return {"type": "error", "message": "Invalid message: expected an object with a string 'type'"}
+    kind = body["type"]
+    if kind == "ping":
+        return None
+    if kind not in ("subscribe", "unsubscribe"):
+        return {"type": "error", "message": f"Unknown message type: {kind}"}
+    types = body.get("event_types")
+    if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+        return {"type": "error", "message": "event_types must be a list of event type names"}
+    for name in types:
+        if name not in EVENT_TYPE_NAMES:
+            return {"type": "error", "message": f"Unknown event type: {name}"}
+    return None
+
+
+async def events_endpoint(fake: FakeOrgo, websocket: WebSocket) -> None:
+    computer = await open_desktop_socket(fake, websocket)
+    if computer is None:
+        return
+    wake_event = asyncio.Event()
+    connection = EventConnection(computer.id, loop_waker(asyncio.get_running_loop(), wake_event))
+    replies: list[str] = []
+    fake.events.add(connection)
+    fake.attach_desktop(computer)
+    ping: Callable[[], asyncio.Future[None]] | None = websocket.scope.get("extensions", {}).get(PING_EXTENSION)
+    pump = asyncio.create_task(_pump(websocket, connection, wake_event, replies, ping))
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            text = message.get("text")
+            if text is None:
+                replies.append(json.dumps({"type": "error", "message": "Invalid message: expected text"}))
+            else:
+                replies.append(json.dumps(_handle(connection, text), separators=(",", ":")))
+            wake_event.set()
+    except WebSocketDisconnect:
+        pass
+    finally:
+        fake.events.remove(connection)
+        pump.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await pump
+
+
+def _handle(connection: EventConnection, text: str) -> dict[str, Any]:
+    error = reply_to(text)
+    if error is not None:
+        return error
+    body = json.loads(text)
+    if body["type"] == "ping":
+        return {"type": "pong"}
+    if body["type"] == "subscribe":
+        connection.subscriptions.update(body["event_types"])
+        return {"type": "subscribed", "message": "ok"}
+    connection.subscriptions.difference_update(body["event_types"])
+    return {"type": "unsubscribed", "message": "ok"}
+
+
+async def _pump(
+    websocket: WebSocket,
+    connection: EventConnection,
+    wake: asyncio.Event,
+    replies: list[str],
+    ping: Callable[[], asyncio.Future[None]] | None,
+) -> None:
+    """Send replies and events; ping for acknowledgement once enough are outstanding."""
+    awaiting_pong = False
+
+    def acknowledged(count: int) -> Callable[[asyncio.Future[None]], None]:
+        def done(future: asyncio.Future[None]) -> None:
+            nonlocal awaiting_pong
+            awaiting_pong = False
+            if not future.cancelled():
+                connection.acknowledge(count)
+                wake.set()
+
+        return done
+
+    while True:
+        await wake.wait()
+        wake.clear()
+        while replies:
+            await websocket.send_text(replies.pop(0))
+        if not connection.open:
+            if connection.close_code is not None:
+                await websocket.close(connection.close_code)
+            return
+        while batch := connection.take():
+            for event in batch:
+                await websocket.send_text(encode_event(event))
+            if ping is None:
+                connection.acknowledge(len(batch))
+            if replies:
+                wake.set()
+                break
+        if ping is not None and connection.unacknowledged >= ACK_THRESHOLD and not awaiting_pong:
+            awaiting_pong = True
+            ping().add_done_callback(acknowledged(connection.unacknowledged))
