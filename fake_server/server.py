@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from fake_server.api import Router
 from fake_server.clock import Clock, ClockMode
 from fake_server.control import Fault, Faults, LoggedRequest, RateLimit, RequestLog
-from fake_server.desktop.desktop import Desktop, DesktopEvent
+from fake_server.desktop.desktop import DesktopEvent
+from fake_server.handle import DesktopHandle
 from fake_server.dispatch import Dispatcher
 from fake_server.ids import IdFactory
 from fake_server.routes import api_router
@@ -226,8 +227,9 @@ class FakeOrgo:
             raise KeyError(f"no computer {ident!r} in this fake")
         return found
 
-    def desktop(self, ident: str) -> Desktop:
-        return self.computer(ident).desktop
+    def desktop(self, ident: str) -> DesktopHandle:
+        """The control handle for a computer's simulated desktop (thread-safe)."""
+        return DesktopHandle(self.computer(ident), self.state.lock)
 
     def event_connections(self, computer_id: str | None = None) -> list[ConnectionStats]:
         """Every events connection opened (by computer UUID or instance id): its

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 
 from fake_server.api import ApiRequest, ApiResponse, Handler, Router, ok
 from fake_server.errors import bad_request, not_found
+from fake_server.routes.control_desktop import desktop_router
 from fake_server.state import State
 
 if TYPE_CHECKING:
@@ -151,4 +152,5 @@ def control_router(fake: FakeOrgo) -> Router:
         )
         return ok(body.model_dump())
 
+    router.include(desktop_router(fake))
     return router

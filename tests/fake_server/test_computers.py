@@ -196,7 +196,7 @@ def test_auto_stop(api: httpx.Client, computer: dict[str, object]) -> None:
 
 def test_clone_copies_disk(fake: FakeOrgo, api: httpx.Client, computer: dict[str, object]) -> None:
     cid = str(computer["id"])
-    fake.desktop(cid).disk.write("/home/user/Desktop/notes.txt", b"keep me")
+    fake.desktop(cid).write_file("/home/user/Desktop/notes.txt", b"keep me")
     first = api.post(f"/computers/{cid}/clone")
     second = api.post(f"/computers/{cid}/clone", json={})
     assert first.status_code == 201 and second.status_code == 201
@@ -204,9 +204,9 @@ def test_clone_copies_disk(fake: FakeOrgo, api: httpx.Client, computer: dict[str
     assert first.json()["status"] == "running"
     clone_id = first.json()["id"]
     assert clone_id != cid and first.json()["vnc_password"] != computer["vnc_password"]
-    assert fake.desktop(clone_id).disk.read("/home/user/Desktop/notes.txt") == b"keep me"
-    fake.desktop(cid).disk.write("/home/user/Desktop/notes.txt", b"changed")
-    assert fake.desktop(clone_id).disk.read("/home/user/Desktop/notes.txt") == b"keep me"
+    assert fake.desktop(clone_id).read_file("/home/user/Desktop/notes.txt") == b"keep me"
+    fake.desktop(cid).write_file("/home/user/Desktop/notes.txt", b"changed")
+    assert fake.desktop(clone_id).read_file("/home/user/Desktop/notes.txt") == b"keep me"
 
 
 def test_clone_named_into_other_workspace(api: httpx.Client, computer: dict[str, object]) -> None:

@@ -44,7 +44,7 @@ def test_upload_with_desktop_lands_on_its_desktop(
     fake: FakeOrgo, api: httpx.Client, workspace: dict[str, object], computer: dict[str, object]
 ) -> None:
     _upload(api, workspace["id"], b"data", desktopId=str(computer["id"]))
-    assert fake.desktop(str(computer["id"])).disk.read("/home/user/Desktop/note.txt") == b"data"
+    assert fake.desktop(str(computer["id"])).read_file("/home/user/Desktop/note.txt") == b"data"
     filtered = api.get(
         "/files", params={"projectId": workspace["id"], "desktopId": computer["id"]}
     ).json()
@@ -68,7 +68,7 @@ def test_export_reads_under_home_only(
     fake: FakeOrgo, api: httpx.Client, computer: dict[str, object]
 ) -> None:
     cid = str(computer["id"])
-    fake.desktop(cid).disk.write("/home/user/Documents/report.csv", b"a,b\n")
+    fake.desktop(cid).write_file("/home/user/Documents/report.csv", b"a,b\n")
     for path in (
         "Documents/report.csv",
         "~/Documents/report.csv",
