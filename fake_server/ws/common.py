@@ -80,7 +80,7 @@ class SocketRegistry:
         with self._lock:
             entries = self._open.pop(computer_id, [])
         for websocket, loop in entries:
-            loop.call_soon_threadsafe(lambda ws=websocket: loop.create_task(_close_quietly(ws, code)))
+            asyncio.run_coroutine_threadsafe(_close_quietly(websocket, code), loop)
 
     def count(self, computer_id: str | None = None) -> int:
         with self._lock:
