@@ -75,6 +75,7 @@ class FakeOrgo:
             request_ids=random.Random(None if seed is None else seed + 1),
         )
         self._app: Any = None
+        self.loopback: LoopbackServer | None = None
 
     def _build_state(self) -> None:
         self.clock = Clock(mode=self._clock_mode, start=self._start_time)
@@ -119,12 +120,42 @@ class FakeOrgo:
         return self._app
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> LoopbackServer:
-        """Start uvicorn in a background thread; use as a context manager or call stop()."""
+        """Start uvicorn in a background thread; use as a context manager or call stop().
+
+        The latest loopback server also gives this fake its :attr:`url`, :attr:`base_url`
+        and :attr:`ws_url`."""
         from fake_server.serving import LoopbackServer
 
         server = LoopbackServer(self, host=host, port=port)
         server.start()
+        self.loopback = server
         return server
+
+    def stop(self) -> None:
+        """Stop the loopback server started by :meth:`serve`, if any."""
+        if self.loopback is not None:
+            self.loopback.stop()
+            self.loopback = None
+
+    def _served(self) -> LoopbackServer:
+        if self.loopback is None:
+            raise RuntimeError("this FakeOrgo is not served on loopback: call serve() first")
+        return self.loopback
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:PORT`` of the loopback server."""
+        return self._served().url
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT/api``: what a client's base URL should be."""
+        return self._served().base_url
+
+    @property
+    def ws_url(self) -> str:
+        """``ws://127.0.0.1:PORT``: the origin of the desktop WebSockets."""
+        return self._served().ws_url
 
     # -- control surface --------------------------------------------------------------
 

@@ -60,6 +60,8 @@ class LoopbackServer:
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=5)
+        if self.fake.loopback is self:
+            self.fake.loopback = None
 
     @property
     def url(self) -> str:

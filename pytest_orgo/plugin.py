@@ -1,1 +1,183 @@
-"""The pytest entry point (``pytest11: orgo``): options, markers and fixtures."""
+"""The pytest entry point (``pytest11: orgo``): options, markers, hooks. Thin on purpose:
+the work is in :mod:`pytest_orgo.session`, :mod:`~pytest_orgo.provision` and friends."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_orgo.fixtures import (  # noqa: F401  (fixtures are registered by import)
+    REPORTS_KEY,
+    RUN_KEY,
+    orgo_async_client,
+    orgo_async_computer,
+    orgo_client,
+    orgo_computer,
+    orgo_config,
+    orgo_run,
+    orgo_sdk_computer,
+    orgo_server,
+    orgo_workspace,
+)
+from pytest_orgo.session import OrgoRun, RunSummary
+from pytest_orgo.settings import OPTIONS, InvalidSpec, Option, RunSettings, parse_spec
+
+CLI_GIVEN_KEY = pytest.StashKey[set[str]]()
+SUMMARY_KEY = pytest.StashKey[RunSummary]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("orgo", "Orgo cloud desktops (pytest-orgo)")
+    for option in OPTIONS:
+        if option.kind == "bool":
+            group.addoption(option.flag, action="store_true", default=None, dest=f"orgo_{option.name}", help=option.help)
+        else:
+            kind = {"int": int, "float": float, "string": str}[option.kind]
+            group.addoption(option.flag, type=kind, default=None, dest=f"orgo_{option.name}", help=f"{option.help} (default: {option.default})")
+        parser.addini(option.ini, help=option.help, type="bool" if option.kind == "bool" else "string", default=None)
+
+
+def _resolve(config: pytest.Config, option: Option) -> Any:
+    """flag > ini > default (markers and orgo_config act per test, in the fixtures)."""
+    given = config.getoption(f"orgo_{option.name}")
+    if given is not None:
+        config.stash.setdefault(CLI_GIVEN_KEY, set()).add(option.name)
+        return given
+    ini = config.getini(option.ini)
+    if ini in (None, ""):
+        return option.default
+    if option.kind == "bool":
+        return bool(ini)
+    try:
+        return {"int": int, "float": float, "string": str}[option.kind](ini)
+    except ValueError:
+        raise pytest.UsageError(f"ini option {option.ini} = {ini!r} is not a valid {option.kind}") from None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "orgo(ram=, cpu=, resolution=, os=, gpu=, template=, disk_size_gb=, auto_stop_minutes=, name=, "
+        "keep_on_failure=, provision_timeout=): the computer orgo_computer provisions for this test",
+    )
+    config.addinivalue_line("markers", "orgo_live: run this test only against the live Orgo API (--orgo)")
+    values = {option.name: _resolve(config, option) for option in OPTIONS}
+    settings = RunSettings(**values)
+    if settings.max_computers < 1:
+        raise pytest.UsageError("--orgo-max-computers must be at least 1")
+    if settings.provision_timeout <= 0:
+        raise pytest.UsageError("--orgo-provision-timeout must be positive")
+    if settings.live and not os.environ.get("ORGO_API_KEY"):
+        raise pytest.UsageError(
+            "--orgo runs against the live Orgo API and needs an API key: set ORGO_API_KEY "
+            "(get one at https://www.orgo.ai/start), or drop --orgo to use the bundled fake"
+        )
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    run = OrgoRun(settings, shared_dir=_shared_dir(config), worker=worker)
+    if not settings.live:
+        run.install_routing()
+    config.stash[RUN_KEY] = run
+    config.stash[SUMMARY_KEY] = RunSummary(live=settings.live, base_url=run.base_url)
+
+
+def _shared_dir(config: pytest.Config) -> Path:
+    """A directory every xdist worker of this run shares (for the computer slots)."""
+    factory = config._tmp_path_factory  # type: ignore[attr-defined]
+    base = Path(factory.getbasetemp())
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> Generator[None, Any, Any]:
+    """An invalid ``@pytest.mark.orgo`` value is a collection error naming test and value."""
+    result = yield
+    items = result if isinstance(result, list) else [result] if result is not None else []
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        values: dict[str, Any] = {}
+        for mark in reversed(list(item.iter_markers("orgo"))):
+            if mark.args:
+                raise collector.CollectError(
+                    f"{item.nodeid}: @pytest.mark.orgo takes keyword arguments only, got {mark.args!r}"
+                )
+            values.update(mark.kwargs)
+        per_test = {k: values.pop(k) for k in ("keep_on_failure", "provision_timeout") if k in values}
+        try:
+            parse_spec(values, where=item.nodeid)
+        except InvalidSpec as exc:
+            raise collector.CollectError(str(exc)) from None
+        timeout = per_test.get("provision_timeout")
+        if timeout is not None and (not isinstance(timeout, int | float) or timeout <= 0):
+            raise collector.CollectError(f"{item.nodeid}: invalid orgo settings: provision_timeout={timeout!r} must be a positive number")
+    return result
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if orgo_run(config).live:
+        return
+    skip = pytest.mark.skip(reason="needs the live Orgo API: run with --orgo (and ORGO_API_KEY)")
+    for item in items:
+        if item.get_closest_marker("orgo_live") is not None:
+            item.add_marker(skip)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    report: pytest.TestReport = yield
+    item.stash.setdefault(REPORTS_KEY, {})[report.when] = report
+    return report
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Faults, limits and lifecycle settings a test set on the shared fake end with it."""
+    if "orgo_server" not in getattr(item, "fixturenames", ()):
+        return
+    run = orgo_run(item.config)
+    if not run.live:
+        fake = run.fake
+        fake.faults.clear()
+        fake.set_rate_limit(None)
+        fake.set_plan()
+        fake.set_lifecycle()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    run = config.stash.get(RUN_KEY, None)
+    if run is None:
+        return
+    result = run.finish()
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["orgo"] = result
+    else:
+        config.stash[SUMMARY_KEY].add(result)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """xdist controller: add each worker's numbers to the summary."""
+    output = getattr(node, "workeroutput", {}).get("orgo")
+    if output is not None:
+        node.config.stash[SUMMARY_KEY].add(output)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    summary = config.stash.get(SUMMARY_KEY, None)
+    if summary is None or (summary.provisioned == 0 and not summary.leftovers):
+        return
+    terminalreporter.write_sep("-", "orgo")
+    terminalreporter.write_line(summary.line())
+    for command in summary.kept:
+        terminalreporter.write_line(f"kept running (--orgo-keep-on-failure); delete with: {command}")
+    if summary.leftovers:
+        terminalreporter.write_line("orgo: could not delete these; delete them with:", red=True)
+        for command in summary.leftovers:
+            terminalreporter.write_line(f"  {command}")

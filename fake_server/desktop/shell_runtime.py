@@ -1,0 +1,187 @@
+"""The contract between the simulated shell's interpreter and the commands it runs.
+
+A command is a plain function ``(ctx, argv, io, env) -> exit status``. ``ctx``
+is the running interpreter seen through the :class:`Context` protocol, so the
+command modules (:mod:`~fake_server.desktop.shell_builtins`,
+:mod:`~fake_server.desktop.shell_files`, :mod:`~fake_server.desktop.shell_system`,
+:mod:`~fake_server.desktop.shell_text`) never import the interpreter, and the
+interpreter finds them through the tables they register with :func:`registrar`.
+
+Also here: the output sinks a command writes to, the exceptions that carry
+``exit``, timeouts and usage errors out of a command, and :func:`options`, the
+coreutils-style option parser the commands share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+from fake_server.desktop.filesystem import FileSystem
+from fake_server.desktop.processes import ProcessTable
+from fake_server.desktop.shell_session import ShellSession
+
+#: Builtins with no program of the same name in /usr/bin.
+SHELL_ONLY: Final = frozenset(
+    {"cd", "exit", "export", "declare", "unset", "source", ".", ":", "command"}
+)
+SHELL_BUILTINS: Final = SHELL_ONLY | {"true", "false", "echo", "printf", "pwd", "test", "[", "kill"}
+
+
+# -- signals -----------------------------------------------------------------------
+
+
+class ShellExit(Exception):
+    """``exit N``: unwinds to the script (or pipeline element) being run."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class ShellTimeout(Exception):
+    """The run's virtual-time budget ran out."""
+
+
+class ExpansionError(Exception):
+    """``bash: ${x!}: bad substitution`` and friends: the command fails with status 1."""
+
+
+class UsageError(Exception):
+    """An option the simulated command does not know: refuse rather than guess."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# -- where output goes ---------------------------------------------------------------
+
+
+class Sink:
+    def write(self, text: str) -> None:
+        raise NotImplementedError
+
+
+class Buffer(Sink):
+    def __init__(self) -> None:
+        self.chunks: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.chunks.append(text)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+
+class Discard(Sink):
+    def write(self, text: str) -> None:
+        return None
+
+
+class FileSink(Buffer):
+    """Output bound for a file; written once the command finishes, so one
+    redirection yields one change notification."""
+
+    def __init__(self, path: str, append: bool) -> None:
+        super().__init__()
+        self.path = path
+        self.append = append
+
+
+@dataclass
+class Io:
+    stdin: str
+    out: Sink
+    err: Sink
+
+
+def decode(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+# -- commands ----------------------------------------------------------------------
+
+
+class Context(Protocol):
+    """What a command may use of the interpreter running it."""
+
+    fs: FileSystem
+    processes: ProcessTable
+    session: ShellSession
+    hostname: str
+    commands: Mapping[str, Builtin]
+
+    def path(self, name: str) -> str:
+        """``name`` resolved against the session's working directory."""
+        ...
+
+    def advance(self, seconds: float) -> None:
+        """Spend virtual time; raises :class:`ShellTimeout` past the run's budget."""
+        ...
+
+    def execute(self, argv: list[str], io: Io, assignments: dict[str, str]) -> int: ...
+
+    def subshell(self, src: str, io: Io) -> int: ...
+
+    def run_script(self, src: str, io: Io, *, top: bool = False, sourced: bool = False) -> int: ...
+
+    def python_program(self, code: str, io: Io, env: dict[str, str]) -> int: ...
+
+
+Builtin = Callable[[Context, list[str], Io, dict[str, str]], int]
+
+
+def registrar(table: dict[str, Builtin]) -> Callable[..., Callable[[Builtin], Builtin]]:
+    """A decorator factory: ``@command("head", "tail")`` files a function under those names."""
+
+    def command(*names: str) -> Callable[[Builtin], Builtin]:
+        def register(function: Builtin) -> Builtin:
+            for name in names:
+                table[name] = function
+            return function
+
+        return register
+
+    return command
+
+
+def options(
+    argv: list[str], allowed: str, long: dict[str, str] | None = None
+) -> tuple[set[str], list[str]]:
+    """Short flags (combinable, ``-rf``), known long ones, and operands (``--`` ends options).
+
+    Options are only accepted when the simulation honours them (or they
+    cannot change the output here); others fail like coreutils does.
+    """
+    name = argv[0]
+    status = 2 if name in ("ls", "grep") else 1
+    flags: set[str] = set()
+    operands: list[str] = []
+    args = iter(argv[1:])
+    for arg in args:
+        if arg == "--":
+            operands.extend(args)
+            break
+        if arg.startswith("--"):
+            if not long or arg[2:] not in long:
+                raise UsageError(
+                    f"{name}: unrecognized option '{arg}'\n"
+                    f"Try '{name} --help' for more information.",
+                    status,
+                )
+            flags.add(long[arg[2:]])
+        elif arg.startswith("-") and len(arg) > 1:
+            for flag in arg[1:]:
+                if flag not in allowed:
+                    raise UsageError(
+                        f"{name}: invalid option -- '{flag}'\n"
+                        f"Try '{name} --help' for more information.",
+                        status,
+                    )
+            flags.update(arg[1:])
+        else:
+            operands.append(arg)
+    return flags, operands

@@ -1,0 +1,94 @@
+"""What a shell remembers between command lines, and what a command line returns.
+
+These types sit below everything else in the shell: the public front end
+(:mod:`fake_server.desktop.shell`), the interpreter, the commands and
+:class:`~fake_server.desktop.host_shell.HostShell` all share them, so they live
+apart to keep those modules free of import cycles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+from fake_server.desktop.filesystem import HOME
+
+USER: Final = "user"
+SHELL_PID: Final = 999
+TIMEOUT_EXIT_CODE: Final = 124
+
+
+def default_env() -> dict[str, str]:
+    """The exported variables a fresh login shell on the desktop starts with."""
+    return {
+        "HOME": HOME,
+        "USER": USER,
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "SHELL": "/bin/bash",
+        "PWD": HOME,
+        "DISPLAY": ":1",
+    }
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What ``bash -c`` would have printed (stdout and stderr interleaved) and its status."""
+
+    output: str
+    exit_code: int
+
+
+@dataclass
+class ShellSession:
+    """State a terminal keeps between lines; the bash endpoint starts a fresh one per call.
+
+    ``env`` holds exported variables (what ``env`` prints and child programs
+    see); ``variables`` holds plain shell variables set by ``NAME=value``.
+    ``exited`` is set by ``exit N``: the owner of the terminal decides what
+    closing means.
+    """
+
+    cwd: str = HOME
+    env: dict[str, str] = field(default_factory=default_env)
+    last_exit_code: int = 0
+    exited: int | None = None
+    variables: dict[str, str] = field(default_factory=dict)
+    jobs: dict[int, int] = field(default_factory=dict)
+    last_background_pid: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.env.get("PWD") != self.cwd:
+            self.env["PWD"] = self.cwd
+
+    def get(self, name: str) -> str | None:
+        value = self.variables.get(name)
+        return value if value is not None else self.env.get(name)
+
+    def set(self, name: str, value: str) -> None:
+        """Assign like bash: an exported variable stays exported."""
+        if name in self.env:
+            self.env[name] = value
+        else:
+            self.variables[name] = value
+
+    def export(self, name: str, value: str | None = None) -> None:
+        current = self.variables.pop(name, None)
+        if value is not None:
+            self.env[name] = value
+        elif current is not None:
+            self.env[name] = current
+
+    def unset(self, name: str) -> None:
+        self.variables.pop(name, None)
+        self.env.pop(name, None)
+
+    def subshell(self) -> ShellSession:
+        """A copy for ``bash -c``/``$(...)``: changes there must not leak back."""
+        return ShellSession(
+            cwd=self.cwd,
+            env=dict(self.env),
+            last_exit_code=self.last_exit_code,
+            variables=dict(self.variables),
+            jobs=dict(self.jobs),
+            last_background_pid=self.last_background_pid,
+        )

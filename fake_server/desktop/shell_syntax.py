@@ -1,0 +1,469 @@
+"""Bash syntax for the simulated shell: a quote-aware lexer and a parser into and-or lists.
+
+Command lines are tokenised here rather than by :mod:`shlex`: shlex drops the
+quoting, and bash needs it to know that ``'$HOME'`` is not expanded and that
+``">"`` is an argument, not a redirection. So a word is kept as a tuple of
+:class:`Part` pieces that remember how they were quoted, and expansion
+(:mod:`fake_server.desktop.shell_expand`) decides later what each piece becomes.
+
+Syntax errors raise :class:`ShellSyntaxError`; valid bash the simulation does
+not implement (compound commands, here-documents, subshells) raises
+:class:`Unsupported`. Both are raised before anything runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+
+class ShellSyntaxError(Exception):
+    """Reported as ``bash: -c: line 1: <message>``, exit 2, before anything runs."""
+
+
+class Unsupported(Exception):
+    """Valid bash the simulation does not implement; reported before anything runs."""
+
+
+# -- tokens ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of a word: ``lit`` (quoted, taken as is), ``raw`` (unquoted text,
+    subject to globbing and ``~``), ``var``/``cmd``/``arith`` expansions."""
+
+    kind: str
+    text: str
+    quoted: bool = False
+
+
+@dataclass(frozen=True)
+class Word:
+    parts: tuple[Part, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Op:
+    text: str
+
+
+@dataclass(frozen=True)
+class Redir:
+    fd: int | None
+    op: str
+
+
+Token = Word | Op | Redir
+
+_OPERATOR_CHARS: Final = frozenset(";&|<>()")
+_SPECIAL_PARAMS: Final = frozenset("?$#@*!-0123456789")
+NAME_RE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+ASSIGNMENT_RE: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")
+# fmt: off
+_RESERVED: Final = frozenset(
+    {"if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case",
+     "esac", "function", "select", "{", "}", "[[", "]]", "!", "coproc"}
+)
+# fmt: on
+_UNMATCHED_QUOTE: Final = "unexpected EOF while looking for matching `''"
+
+
+# -- lexing ------------------------------------------------------------------------
+
+
+def _find_closing(src: str, start: int, opener: str, closer: str) -> int:
+    """Index of the ``closer`` balancing an ``opener`` just before ``start``, skipping quotes."""
+    depth = 1
+    i = start
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "'":
+            end = src.find("'", i + 1)
+            if end < 0:
+                break
+            i = end + 1
+            continue
+        if c == '"':
+            i += 1
+            while i < len(src) and src[i] != '"':
+                i += 2 if src[i] == "\\" else 1
+            i += 1
+            continue
+        if c == opener:
+            depth += 1
+        elif c == closer:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise ShellSyntaxError(f"unexpected EOF while looking for matching `{closer}'")
+
+
+def _find_backtick(src: str, i: int) -> int:
+    while i < len(src):
+        if src[i] == "\\":
+            i += 2
+            continue
+        if src[i] == "`":
+            return i
+        i += 1
+    raise ShellSyntaxError("unexpected EOF while looking for matching ``'")
+
+
+def _lex_dollar(src: str, i: int, quoted: bool) -> tuple[Part | None, int]:
+    """Lex the expansion starting at ``src[i] == "$"``; None means a literal ``$``."""
+    nxt = src[i + 1] if i + 1 < len(src) else ""
+    if nxt == "{":
+        end = src.find("}", i + 2)
+        if end < 0:
+            raise ShellSyntaxError("unexpected EOF while looking for matching `}'")
+        return Part("var", src[i + 2 : end], quoted), end + 1
+    if src.startswith("((", i + 1):
+        end = _find_closing(src, i + 3, "(", ")")
+        if not src.startswith(")", end + 1):
+            raise Unsupported("command substitution starting with `(('")
+        return Part("arith", src[i + 3 : end], quoted), end + 2
+    if nxt == "(":
+        end = _find_closing(src, i + 2, "(", ")")
+        return Part("cmd", src[i + 2 : end], quoted), end + 1
+    match = NAME_RE.match(src, i + 1)
+    if match:
+        return Part("var", match.group(), quoted), match.end()
+    if nxt and nxt in _SPECIAL_PARAMS:
+        return Part("var", nxt, quoted), i + 2
+    return None, i + 1
+
+
+def _lex_substitution(src: str, i: int, quoted: bool) -> tuple[Part | None, int]:
+    """Lex the ``$...`` or backquoted expansion at ``src[i]``; None means a literal ``$``."""
+    if src[i] == "`":
+        end = _find_backtick(src, i + 1)
+        return Part("cmd", src[i + 1 : end].replace("\\`", "`"), quoted), end + 1
+    return _lex_dollar(src, i, quoted)
+
+
+def lex_double_quoted(src: str, i: int, *, until_quote: bool = True) -> tuple[list[Part], int]:
+    """Parts of a double-quoted string starting at ``i``; returns them and the index after it."""
+    parts: list[Part] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            parts.append(Part("lit", "".join(buf), True))
+            buf.clear()
+
+    while True:
+        if i >= len(src):
+            if until_quote:
+                raise ShellSyntaxError("unexpected EOF while looking for matching `\"'")
+            break
+        c = src[i]
+        if c == '"' and until_quote:
+            i += 1
+            break
+        if c == "\\" and i + 1 < len(src) and src[i + 1] in '$`"\\\n':
+            if src[i + 1] != "\n":
+                buf.append(src[i + 1])
+            i += 2
+        elif c in "$`":
+            part, i = _lex_substitution(src, i, quoted=True)
+            if part is None:
+                buf.append("$")
+            else:
+                flush()
+                parts.append(part)
+        else:
+            buf.append(c)
+            i += 1
+    flush()
+    if not parts:
+        parts.append(Part("lit", "", True))
+    return parts, i
+
+
+def lex(src: str) -> list[Token]:
+    tokens: list[Token] = []
+    parts: list[Part] = []
+    raw: list[str] = []
+    start = 0
+    i = 0
+
+    def in_word() -> bool:
+        return bool(parts or raw)
+
+    def flush_raw() -> None:
+        if raw:
+            parts.append(Part("raw", "".join(raw)))
+            raw.clear()
+
+    def end_word(end: int) -> None:
+        flush_raw()
+        if parts:
+            tokens.append(Word(tuple(parts), src[start:end].strip()))
+            parts.clear()
+
+    while i < len(src):
+        c = src[i]
+        if not in_word():
+            start = i
+        if c in " \t":
+            end_word(i)
+            i += 1
+        elif c == "\n":
+            end_word(i)
+            tokens.append(Op("\n"))
+            i += 1
+        elif c == "#" and not in_word():
+            newline = src.find("\n", i)
+            i = len(src) if newline < 0 else newline
+        elif c == "\\":
+            if src.startswith("\n", i + 1):
+                i += 2
+                continue
+            flush_raw()
+            parts.append(Part("lit", src[i + 1 : i + 2], True))
+            i += 2
+        elif c == "'":
+            end = src.find("'", i + 1)
+            if end < 0:
+                raise ShellSyntaxError(_UNMATCHED_QUOTE)
+            flush_raw()
+            parts.append(Part("lit", src[i + 1 : end], True))
+            i = end + 1
+        elif c == '"':
+            flush_raw()
+            quoted_parts, i = lex_double_quoted(src, i + 1)
+            parts.extend(quoted_parts)
+        elif c == "$" and src.startswith("'", i + 1):
+            end = src.find("'", i + 2)
+            if end < 0:
+                raise ShellSyntaxError(_UNMATCHED_QUOTE)
+            flush_raw()
+            parts.append(Part("lit", decode_escapes(src[i + 2 : end], printf=True)[0], True))
+            i = end + 1
+        elif c in "$`":
+            part, i = _lex_substitution(src, i, quoted=False)
+            if part is None:
+                raw.append("$")
+            else:
+                flush_raw()
+                parts.append(part)
+        elif c in _OPERATOR_CHARS:
+            i = _lex_operator(src, i, tokens, parts, raw, end_word)
+        else:
+            raw.append(c)
+            i += 1
+    end_word(len(src))
+    return tokens
+
+
+def _lex_operator(
+    src: str,
+    i: int,
+    tokens: list[Token],
+    parts: list[Part],
+    raw: list[str],
+    end_word: Callable[[int], None],
+) -> int:
+    c = src[i]
+    two = src[i : i + 2]
+    if c in "<>" and not parts and raw and "".join(raw).isdigit():
+        fd: int | None = int("".join(raw))
+        raw.clear()
+    else:
+        fd = None
+        end_word(i)
+    if c == ";":
+        if two == ";;":
+            raise ShellSyntaxError("syntax error near unexpected token `;;'")
+        tokens.append(Op(";"))
+        return i + 1
+    if c == "&":
+        if two == "&&":
+            tokens.append(Op("&&"))
+            return i + 2
+        if src.startswith("&>>", i):
+            tokens.append(Redir(None, "&>>"))
+            return i + 3
+        if two == "&>":
+            tokens.append(Redir(None, "&>"))
+            return i + 2
+        tokens.append(Op("&"))
+        return i + 1
+    if c == "|":
+        if two == "||":
+            tokens.append(Op("||"))
+            return i + 2
+        if two == "|&":
+            tokens.extend([Redir(2, ">&"), Word((Part("raw", "1"),), "1"), Op("|")])
+            return i + 2
+        tokens.append(Op("|"))
+        return i + 1
+    if c == ">":
+        for op, token in ((">>", ">>"), (">&", ">&"), (">|", ">")):
+            if two == op:
+                tokens.append(Redir(fd, token))
+                return i + 2
+        tokens.append(Redir(fd, ">"))
+        return i + 1
+    if c == "<":
+        if two == "<<":
+            raise Unsupported("here-documents (<<) and here-strings (<<<)")
+        if two in ("<&", "<>", "<("):
+            raise Unsupported(f"`{two}'")
+        tokens.append(Redir(fd, "<"))
+        return i + 1
+    raise Unsupported("subshells `( ... )'")
+
+
+def decode_escapes(text: str, *, printf: bool) -> tuple[str, bool]:
+    """Backslash escapes as ``echo -e``/``printf``/``$'...'`` read them; True when ``\\c``
+    stops output."""
+    # fmt: off
+    simple = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n",
+              "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}
+    # fmt: on
+    if printf:
+        simple.update({'"': '"', "'": "'"})
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c != "\\" or i + 1 >= len(text):
+            out.append(c)
+            i += 1
+            continue
+        nxt = text[i + 1]
+        if nxt in simple:
+            out.append(simple[nxt])
+            i += 2
+        elif nxt == "c":
+            return "".join(out), True
+        elif nxt in "xuU" and (
+            m := re.match(r"[0-9a-fA-F]{1,2}" if nxt == "x" else r"[0-9a-fA-F]{1,8}", text[i + 2 :])
+        ):
+            out.append(chr(int(m.group(), 16)))
+            i += 2 + m.end()
+        elif nxt.isdigit() and nxt < "8":
+            digits = re.match(r"0?[0-7]{0,3}" if not printf else r"[0-7]{1,3}", text[i + 1 :])
+            assert digits is not None
+            value = digits.group()
+            out.append(chr(int(value or "0", 8) & 0xFF))
+            i += 1 + max(len(value), 1)
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out), False
+
+
+# -- parsing -----------------------------------------------------------------------
+
+
+@dataclass
+class Command:
+    """A simple command: its words and its redirections, in order."""
+
+    words: list[Word]
+    redirs: list[tuple[int | None, str, Word]]
+
+
+@dataclass
+class AndOr:
+    """A pipeline, then ``&&``/``||`` pipelines; ``background`` when it ended with ``&``."""
+
+    first: list[Command]
+    rest: list[tuple[str, list[Command]]]
+    background: bool = False
+
+
+def _describe(token: Token | None) -> str:
+    if token is None or token == Op("\n"):
+        return "newline"
+    if isinstance(token, Op):
+        return token.text
+    if isinstance(token, Redir):
+        return token.op
+    return token.source
+
+
+def _is_reserved(word: Word) -> bool:
+    return len(word.parts) == 1 and word.parts[0].kind == "raw" and word.source in _RESERVED
+
+
+def parse(tokens: list[Token]) -> list[AndOr]:
+    items: list[AndOr] = []
+    pos = 0
+
+    def peek() -> Token | None:
+        return tokens[pos] if pos < len(tokens) else None
+
+    def unexpected(token: Token | None) -> ShellSyntaxError:
+        if token is None:
+            return ShellSyntaxError("syntax error: unexpected end of file")
+        return ShellSyntaxError(f"syntax error near unexpected token `{_describe(token)}'")
+
+    def skip_newlines() -> None:
+        nonlocal pos
+        while peek() == Op("\n"):
+            pos += 1
+
+    def command() -> Command:
+        nonlocal pos
+        words: list[Word] = []
+        redirs: list[tuple[int | None, str, Word]] = []
+        while True:
+            token = peek()
+            if isinstance(token, Word):
+                words.append(token)
+                pos += 1
+            elif isinstance(token, Redir):
+                pos += 1
+                target = peek()
+                if not isinstance(target, Word):
+                    raise ShellSyntaxError(
+                        f"syntax error near unexpected token `{_describe(target)}'"
+                    )
+                redirs.append((token.fd, token.op, target))
+                pos += 1
+            else:
+                break
+        if not words and not redirs:
+            raise unexpected(peek())
+        if words and _is_reserved(words[0]):
+            raise Unsupported(f"`{words[0].source}' (compound commands and functions)")
+        return Command(words, redirs)
+
+    def pipeline() -> list[Command]:
+        nonlocal pos
+        commands = [command()]
+        while peek() == Op("|"):
+            pos += 1
+            skip_newlines()
+            commands.append(command())
+        return commands
+
+    while True:
+        skip_newlines()
+        if peek() is None:
+            return items
+        item = AndOr(pipeline(), [])
+        while isinstance(token := peek(), Op) and token.text in ("&&", "||"):
+            pos += 1
+            skip_newlines()
+            item.rest.append((token.text, pipeline()))
+        items.append(item)
+        token = peek()
+        if token == Op("&"):
+            item.background = True
+            pos += 1
+        elif token in (Op(";"), Op("\n")):
+            pos += 1
+        elif token is not None:
+            raise unexpected(token)

@@ -1,0 +1,156 @@
+"""Transparent routing: code that hard-codes Orgo's URLs reaches the fake unchanged.
+
+In fake mode, requests to ``https://www.orgo.ai/api/...`` (or ``orgo.ai``) and the
+documented WebSocket URLs (``wss://www.orgo.ai/desktops/{id}/ws/{kind}`` and the legacy
+``wss://{id}.orgo.dev/{kind}``) are redirected to the in-process fake, for the clients
+Orgo code uses: httpx (sync and async, answered in memory), requests (and so the
+official SDK), ``websockets`` (asyncio and sync) and ``websocket-client`` (and so
+the SDK's agent loop). Every other host is left alone. Each library is patched at one
+narrow seam (a transport method, a URI parser), and restored on :meth:`Router.uninstall`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+
+API_HOSTS = frozenset({"www.orgo.ai", "orgo.ai", "api.orgo.ai"})
+LEGACY_WS_HOST = re.compile(r"^(?P<id>[^.]+)\.orgo\.dev$")
+WS_KINDS = ("events", "terminal", "audio")
+
+
+def is_orgo_host(host: str | None) -> bool:
+    return bool(host) and (host in API_HOSTS or LEGACY_WS_HOST.match(host or "") is not None)
+
+
+def map_ws_url(url: str, target: str) -> str:
+    """An Orgo WebSocket URL rewritten onto ``target`` (``ws://127.0.0.1:PORT``); any
+    other URL unchanged. The legacy host form becomes the documented path form."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    base = urlsplit(target)
+    if host in API_HOSTS:
+        return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
+    legacy = LEGACY_WS_HOST.match(host)
+    kind = parts.path.strip("/")
+    if legacy and kind in WS_KINDS:
+        path = f"/desktops/{legacy.group('id')}/ws/{kind}"
+        return urlunsplit((base.scheme, base.netloc, path, parts.query, ""))
+    return url
+
+
+@dataclass
+class Router:
+    """Installs the patches; ``http_target`` is ``http://127.0.0.1:PORT`` of the fake,
+    ``transport`` its in-memory httpx transport."""
+
+    http_target: Callable[[], str]
+    transport: Callable[[], Any]
+    _undo: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def installed(self) -> bool:
+        return bool(self._undo)
+
+    def _patch(self, owner: Any, name: str, replacement: Any) -> None:
+        original = getattr(owner, name)
+        setattr(owner, name, replacement)
+        self._undo.append(lambda: setattr(owner, name, original))
+
+    def ws_target(self) -> str:
+        return self.http_target().replace("http://", "ws://", 1)
+
+    def install(self) -> None:
+        if self.installed:
+            return
+        self._patch_httpx()
+        self._patch_requests()
+        self._patch_websockets()
+        self._patch_websocket_client()
+
+    def uninstall(self) -> None:
+        while self._undo:
+            self._undo.pop()()
+
+    # -- httpx: answered in memory ----------------------------------------------------
+
+    def _patch_httpx(self) -> None:
+        router = self
+        sync_original = httpx.HTTPTransport.handle_request
+        async_original = httpx.AsyncHTTPTransport.handle_async_request
+
+        def handle_request(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+            if is_orgo_host(request.url.host):
+                response: httpx.Response = router.transport().handle_request(request)
+                return response
+            return sync_original(transport, request)
+
+        async def handle_async_request(
+            transport: httpx.AsyncHTTPTransport, request: httpx.Request
+        ) -> httpx.Response:
+            if is_orgo_host(request.url.host):
+                response: httpx.Response = await router.transport().handle_async_request(request)
+                return response
+            return await async_original(transport, request)
+
+        self._patch(httpx.HTTPTransport, "handle_request", handle_request)
+        self._patch(httpx.AsyncHTTPTransport, "handle_async_request", handle_async_request)
+
+    # -- requests (the official SDK): onto the loopback server ------------------------
+
+    def _patch_requests(self) -> None:
+        try:
+            from requests.adapters import HTTPAdapter
+        except ImportError:
+            return
+        router = self
+        original = HTTPAdapter.send
+
+        def send(adapter: HTTPAdapter, request: Any, *args: Any, **kwargs: Any) -> Any:
+            parts = urlsplit(request.url)
+            if not is_orgo_host(parts.hostname):
+                return original(adapter, request, *args, **kwargs)
+            target = urlsplit(router.http_target())
+            request.url = urlunsplit((target.scheme, target.netloc, parts.path, parts.query, ""))
+            request.headers["Host"] = parts.netloc
+            request.headers["X-Forwarded-Proto"] = parts.scheme
+            response = original(adapter, request, *args, **kwargs)
+            response.url = urlunsplit(parts)
+            return response
+
+        self._patch(HTTPAdapter, "send", send)
+
+    # -- websockets and websocket-client ----------------------------------------------
+
+    def _patch_websockets(self) -> None:
+        try:
+            import websockets.asyncio.client as asyncio_client
+            import websockets.sync.client as sync_client
+        except ImportError:
+            return
+        router = self
+        for module in (asyncio_client, sync_client):
+            original = module.parse_uri
+
+            def parse_uri(uri: str, _original: Callable[[str], Any] = original) -> Any:
+                return _original(map_ws_url(uri, router.ws_target()))
+
+            self._patch(module, "parse_uri", parse_uri)
+
+    def _patch_websocket_client(self) -> None:
+        try:
+            import websocket
+        except ImportError:
+            return
+        router = self
+        original = websocket.WebSocket.connect
+
+        def connect(sock: Any, url: str, **options: Any) -> Any:
+            return original(sock, map_ws_url(url, router.ws_target()), **options)
+
+        self._patch(websocket.WebSocket, "connect", connect)

@@ -1,0 +1,161 @@
+"""One pytest run's Orgo state: mode, settings, the fake (started on first use), the
+client, the run's workspace, what was provisioned, and cleaning up at the end.
+
+Everything here is plain Python that the fixtures call, so the same run can be driven
+without pytest (the respx / pytest-httpx split: a library core, a thin pytest layer).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pytest_orgo.client import OrgoClient
+from pytest_orgo.provision import ComputerSlots, Provisioner, Registry
+from pytest_orgo.routing import Router
+from pytest_orgo.settings import RunSettings
+
+if TYPE_CHECKING:
+    from fake_server import FakeOrgo
+
+FAKE_API_KEY = "sk_test_pytest_orgo"
+FAKE_BASE_URL = "https://www.orgo.ai/api"
+
+
+@dataclass
+class RunSummary:
+    """What the terminal summary reports; summed over xdist workers."""
+
+    live: bool
+    base_url: str
+    provisioned: int = 0
+    computer_seconds: float = 0.0
+    leftovers: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+    def add(self, other: dict[str, object]) -> None:
+        self.provisioned += int(other.get("provisioned", 0))  # type: ignore[call-overload]
+        self.computer_seconds += float(other.get("computer_seconds", 0.0))  # type: ignore[arg-type]
+        self.leftovers.extend(other.get("leftovers", []))  # type: ignore[arg-type]
+        self.kept.extend(other.get("kept", []))  # type: ignore[arg-type]
+
+    def line(self) -> str:
+        if self.live:
+            return (
+                f"orgo: live mode against {self.base_url}: {self.provisioned} computers provisioned, "
+                f"{self.computer_seconds:.1f} computer-seconds"
+            )
+        return f"orgo: fake mode (bundled fake): {self.provisioned} computers provisioned"
+
+
+class OrgoRun:
+    def __init__(self, settings: RunSettings, *, shared_dir: Path, worker: str) -> None:
+        self.settings = settings
+        self.live = settings.live
+        self.worker = worker
+        self.shared_dir = shared_dir
+        self.registry = Registry()
+        self._lock = threading.RLock()
+        self._fake: FakeOrgo | None = None
+        self._client: OrgoClient | None = None
+        self._workspace_id: str | None = None
+        self._provisioner: Provisioner | None = None
+        self._saved_key: str | None = None
+        self.router: Router | None = None
+        self.slots = ComputerSlots(shared_dir / "orgo-slots", settings.max_computers) if self.live else None
+        self.api_key = os.environ.get("ORGO_API_KEY", "") if self.live else self._fake_key()
+
+    # -- fake mode --------------------------------------------------------------------
+
+    def _fake_key(self) -> str:
+        """Fake mode: code under test calling ``orgo.Computer()`` needs ORGO_API_KEY;
+        any non-empty key is accepted, so keep the user's or set one."""
+        self._saved_key = os.environ.get("ORGO_API_KEY")
+        if not self._saved_key:
+            os.environ["ORGO_API_KEY"] = FAKE_API_KEY
+        return os.environ["ORGO_API_KEY"]
+
+    @property
+    def fake(self) -> FakeOrgo:
+        """The bundled fake, served on loopback on first use."""
+        with self._lock:
+            if self._fake is None:
+                from fake_server import FakeOrgo
+
+                fake = FakeOrgo()
+                fake.serve()
+                self._fake = fake
+            return self._fake
+
+    def install_routing(self) -> None:
+        self.router = Router(http_target=lambda: self.fake.url, transport=lambda: self.fake.transport())
+        self.router.install()
+
+    # -- the client, the workspace, provisioning --------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return self.settings.base_url if self.live else FAKE_BASE_URL
+
+    @property
+    def client(self) -> OrgoClient:
+        with self._lock:
+            if self._client is None:
+                transport = None if self.live else self.fake.transport()
+                self._client = OrgoClient(self.api_key, base_url=self.base_url, transport=transport)
+            return self._client
+
+    @property
+    def provisioner(self) -> Provisioner:
+        with self._lock:
+            if self._provisioner is None:
+                self._provisioner = Provisioner(self.client, self.registry, self.base_url, self.live)
+            return self._provisioner
+
+    @property
+    def workspace_id(self) -> str:
+        """This run's (and this xdist worker's) workspace, created on first use."""
+        with self._lock:
+            if self._workspace_id is None:
+                stamp = time.strftime("%Y%m%d-%H%M%S")
+                name = f"pytest-orgo-{stamp}-{uuid.uuid4().hex[:6]}-{self.worker}"
+                self._workspace_id = self.provisioner.create_workspace(name).id
+            return self._workspace_id
+
+    @property
+    def ws_origin(self) -> str:
+        if self.live:
+            origin = self.settings.base_url.rsplit("/api", 1)[0]
+            return origin.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+        return self.fake.ws_url
+
+    # -- the end ----------------------------------------------------------------------
+
+    def finish(self) -> dict[str, object]:
+        """Delete whatever is left, stop the fake, undo routing; returns the summary."""
+        leftovers: list[str] = []
+        kept = sorted(self.registry.kept)
+        if self._provisioner is not None:
+            if kept:  # deleting the workspace would delete the kept computers with it
+                self.registry.workspaces.clear()
+            leftovers = self._provisioner.cleanup()
+        if self._client is not None:
+            self._client.close()
+        if self.router is not None:
+            self.router.uninstall()
+        if self._fake is not None:
+            self._fake.stop()
+        if not self.live and not self._saved_key:
+            os.environ.pop("ORGO_API_KEY", None)
+        delete = self._provisioner.delete_command if self._provisioner else (lambda kind, i: i)
+        return {
+            "provisioned": self.registry.provisioned,
+            "computer_seconds": self.registry.computer_seconds,
+            "leftovers": leftovers,
+            "kept": [delete("computers", c) for c in kept],
+        }
