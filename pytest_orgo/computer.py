@@ -3,6 +3,7 @@ its REST API, and (against the fake) the handle that drives its simulated deskto
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -20,7 +21,7 @@ class OrgoComputer:
 
     info: Computer
     client: OrgoClient
-    ws_origin: str  # "wss://www.orgo.ai" live; "ws://127.0.0.1:PORT" against the fake
+    origin: Callable[[], str]  # the WebSocket origin: "wss://www.orgo.ai" live; the fake's loopback
     workspace_id: str
     desktop: DesktopHandle | None = None  # only against the fake
     async_client: AsyncOrgoClient | None = None
@@ -41,6 +42,11 @@ class OrgoComputer:
     def password(self) -> str:
         """The VNC password: the ``token`` of the three WebSockets. A restart changes it."""
         return self.info.vnc_password or ""
+
+    @property
+    def ws_origin(self) -> str:
+        """Where the WebSockets are (asking starts the fake's loopback server if needed)."""
+        return self.origin()
 
     def _ws_url(self, kind: str, **params: Any) -> str:
         query = urlencode({"token": self.password, **params})

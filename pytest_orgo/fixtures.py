@@ -69,7 +69,7 @@ def orgo_server(request: pytest.FixtureRequest) -> FakeOrgo:
     run = orgo_run(request.config)
     if run.live:
         pytest.skip("orgo_server is the bundled fake, and this run uses the live Orgo API (--orgo)")
-    return run.fake
+    return run.served_fake
 
 
 @pytest.fixture(scope="session")
@@ -124,7 +124,7 @@ def _provision(request: pytest.FixtureRequest, orgo_config: dict[str, Any]) -> I
         computer = OrgoComputer(
             info=info,
             client=run.client,
-            ws_origin=run.ws_origin,
+            origin=lambda: run.ws_origin,
             workspace_id=run.workspace_id,
             desktop=None if run.live else run.fake.desktop(info.id),
         )

@@ -16,13 +16,24 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from filelock import FileLock, Timeout
 
-from pytest_orgo.client import OrgoClient
 from pytest_orgo.errors import OrgoAPIError
 from pytest_orgo.models import Computer, Workspace
 from pytest_orgo.settings import ComputerSpec
+
+
+class ProvisioningApi(Protocol):
+    """What provisioning needs: :class:`~pytest_orgo.client.OrgoClient` against the live
+    API, :class:`~pytest_orgo.fake_api.FakeApi` against the in-process fake."""
+
+    def create_workspace(self, name: str, icon_url: str | None = None) -> Workspace: ...
+    def create_computer(self, workspace_id: str, name: str, **fields: Any) -> Computer: ...
+    def get_computer(self, computer_id: str) -> Computer: ...
+    def delete_computer(self, computer_id: str) -> Any: ...
+    def delete_workspace(self, workspace_id: str) -> Any: ...
 
 
 class ProvisioningError(Exception):
@@ -98,7 +109,7 @@ DELETE_HINT = (
 
 @dataclass
 class Provisioner:
-    client: OrgoClient
+    client: ProvisioningApi
     registry: Registry
     base_url: str
     live: bool

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pytest_orgo.client import OrgoClient
-from pytest_orgo.provision import ComputerSlots, Provisioner, Registry
+from pytest_orgo.provision import ComputerSlots, Provisioner, ProvisioningApi, Registry
 from pytest_orgo.routing import Router
 from pytest_orgo.settings import RunSettings
 
@@ -87,13 +87,20 @@ class OrgoRun:
             if self._fake is None:
                 from fake_server import FakeOrgo
 
-                fake = FakeOrgo()
+                self._fake = FakeOrgo()
+            return self._fake
+
+    @property
+    def served_fake(self) -> FakeOrgo:
+        """The fake, on loopback (started on first need: WebSockets, requests, the SDK)."""
+        with self._lock:
+            fake = self.fake
+            if fake.loopback is None:
                 fake.serve()
-                self._fake = fake
             return self._fake
 
     def install_routing(self) -> None:
-        self.router = Router(http_target=lambda: self.fake.url, transport=lambda: self.fake.transport())
+        self.router = Router(http_target=lambda: self.served_fake.url, transport=lambda: self.fake.transport())
         self.router.install()
 
     # -- the client, the workspace, provisioning --------------------------------------
@@ -114,7 +121,12 @@ class OrgoRun:
     def provisioner(self) -> Provisioner:
         with self._lock:
             if self._provisioner is None:
-                self._provisioner = Provisioner(self.client, self.registry, self.base_url, self.live)
+                api: ProvisioningApi = self.client
+                if not self.live:
+                    from pytest_orgo.fake_api import FakeApi
+
+                    api = FakeApi(lambda: self.fake, self.api_key)
+                self._provisioner = Provisioner(api, self.registry, self.base_url, self.live)
             return self._provisioner
 
     @property
@@ -132,7 +144,7 @@ class OrgoRun:
         if self.live:
             origin = self.settings.base_url.rsplit("/api", 1)[0]
             return origin.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
-        return self.fake.ws_url
+        return self.served_fake.ws_url
 
     # -- the end ----------------------------------------------------------------------
 

@@ -1,0 +1,321 @@
+"""Word expansion: how the simulated shell turns a parsed word into argv fields.
+
+In bash's order: braces (``a{b,c}``, ``{1..3}``), ``~``, parameters
+(``$x``, ``${x:-default}``, ``${x#pat}``, ``${x/a/b}``, ...), command
+substitution (``$(...)``, run in a subshell), arithmetic (``$((...))``), word
+splitting of unquoted results, then globbing against the simulated disk. Quoted
+parts (see :class:`~fake_server.desktop.shell_syntax.Part`) skip splitting and
+globbing. Errors raise :class:`~fake_server.desktop.shell_runtime.ExpansionError`.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import operator
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, Final
+
+from fake_server.desktop.filesystem import HOME, FileSystem
+from fake_server.desktop.shell_runtime import Buffer, ExpansionError, Io
+from fake_server.desktop.shell_session import SHELL_PID, ShellSession
+from fake_server.desktop.shell_syntax import (
+    ASSIGNMENT_RE,
+    NAME_RE,
+    Part,
+    Word,
+    lex_double_quoted,
+)
+
+# fmt: off
+_ARITH_UNARY: Final[dict[type[ast.unaryop], Callable[[int], Any]]] = {
+    ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert,
+    ast.Not: operator.not_,
+}
+_ARITH_BINARY: Final[dict[type[ast.operator], Callable[[int, int], Any]]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Div: operator.floordiv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+    ast.Pow: operator.pow, ast.LShift: operator.lshift, ast.RShift: operator.rshift,
+    ast.BitAnd: operator.and_, ast.BitOr: operator.or_, ast.BitXor: operator.xor,
+}
+_ARITH_COMPARE: Final[dict[type[ast.cmpop], Callable[[int, int], bool]]] = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
+    ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
+}
+# fmt: on
+
+
+class Expander:
+    """Expands words for one interpreter; ``subshell`` runs ``$(...)`` with the given io.
+
+    ``substitution_status`` is the status of the last command substitution, which
+    becomes ``$?`` of a command line made only of assignments.
+    """
+
+    def __init__(
+        self, session: ShellSession, fs: FileSystem, subshell: Callable[[str, Io], int]
+    ) -> None:
+        self.session = session
+        self.fs = fs
+        self.subshell = subshell
+        self.substitution_status: int | None = None
+
+    def assignment(self, word: Word, io: Io) -> tuple[str, str] | None:
+        """``NAME=value`` or ``NAME+=value`` as (name, expanded value); None for other words."""
+        first = word.parts[0]
+        match = ASSIGNMENT_RE.match(first.text) if first.kind == "raw" else None
+        if match is None:
+            return None
+        name, plus = match.group(1), match.group(2)
+        rest = first.text[match.end() :]
+        if (rest == "~" and len(word.parts) == 1) or rest.startswith("~/"):
+            rest = HOME + rest[1:]
+        parts = ((Part("lit", rest, True),) if rest else ()) + word.parts[1:]
+        value = "".join(self.expand(Word(parts, word.source), io, split=False)) if parts else ""
+        if plus:
+            value = (self.session.get(name) or "") + value
+        return name, value
+
+    def expand(self, word: Word, io: Io, *, split: bool = True) -> list[str]:
+        if split:
+            braced = list(_brace_expand(word))
+            if len(braced) > 1:
+                return [text for alt in braced for text in self.expand(alt, io)]
+        fields: list[list[tuple[str, bool]]] = []
+        current: list[tuple[str, bool]] | None = None
+        for index, part in enumerate(word.parts):
+            if part.kind == "lit":
+                current = (current or []) + [(part.text, False)]
+            elif part.kind == "raw":
+                text = part.text
+                if index == 0 and ((text == "~" and len(word.parts) == 1) or text.startswith("~/")):
+                    current = (current or []) + [(HOME, False)]
+                    text = text[1:]
+                current = (current or []) + [(text, True)]
+            else:
+                value = self.expand_part(part, io)
+                if part.quoted or not split:
+                    current = (current or []) + [(value, False)]
+                    continue
+                if value and value[0] in " \t\n" and current is not None:
+                    fields.append(current)
+                    current = None
+                pieces = value.split()
+                for position, piece in enumerate(pieces):
+                    if position and current is not None:
+                        fields.append(current)
+                        current = None
+                    current = (current or []) + [(piece, True)]
+                if value and value[-1] in " \t\n" and current is not None:
+                    fields.append(current)
+                    current = None
+        if current is not None:
+            fields.append(current)
+        results: list[str] = []
+        for chunks in fields:
+            if split and any(globbable and _has_magic(text) for text, globbable in chunks):
+                pattern = "".join(t if g else _glob_escape(t) for t, g in chunks)
+                matches = self.glob(pattern)
+                if matches:
+                    results.extend(matches)
+                    continue
+            results.append("".join(text for text, _ in chunks))
+        return results
+
+    def expand_text(self, text: str, io: Io) -> str:
+        """Expand ``$VAR``/``$(...)`` inside text, as between double quotes."""
+        parts, _ = lex_double_quoted(text, 0, until_quote=False)
+        return "".join(self.expand(Word(tuple(parts), text), io, split=False))
+
+    def expand_part(self, part: Part, io: Io) -> str:
+        if part.kind == "cmd":
+            buffer = Buffer()
+            status = self.subshell(part.text, Io("", buffer, io.err))
+            self.substitution_status = status
+            return buffer.text.rstrip("\n")
+        if part.kind == "arith":
+            return str(self.arithmetic(self.expand_text(part.text, io)))
+        return self.parameter(part.text, io)
+
+    def parameter(self, spec: str, io: Io) -> str:
+        background = self.session.last_background_pid
+        # fmt: off
+        special = {
+            "?": str(self.session.last_exit_code), "$": str(SHELL_PID),
+            "!": "" if background is None else str(background),
+            "#": "0", "@": "", "*": "", "0": "bash", "-": "hBc",
+        }
+        # fmt: on
+        if spec in special:
+            return special[spec]
+        if spec.isdigit():
+            return ""
+        if NAME_RE.fullmatch(spec):
+            return self.session.get(spec) or ""
+        if spec.startswith("#") and NAME_RE.fullmatch(spec[1:]):
+            return str(len(self.session.get(spec[1:]) or ""))
+        match = re.fullmatch(
+            r"([A-Za-z_][A-Za-z0-9_]*|[?$!#0-9])(:?[-=+?]|##?|%%?|//?)(.*)", spec, re.DOTALL
+        )
+        if match is None:
+            raise ExpansionError(f"${{{spec}}}: bad substitution")
+        name, op, arg = match.groups()
+        value = special.get(name) if name in special else self.session.get(name)
+        if op in ("#", "##", "%", "%%"):
+            return _strip_pattern(value or "", self.expand_text(arg, io), op)
+        if op in ("/", "//"):
+            pattern, _, replacement = arg.partition("/")
+            if not pattern:
+                return value or ""
+            regex = _pattern_regex(self.expand_text(pattern, io))
+            new = self.expand_text(replacement, io)
+            count = 0 if op == "//" else 1
+            return re.sub(regex, lambda _match: new, value or "", count=count, flags=re.DOTALL)
+        unset = value is None or (op.startswith(":") and value == "")
+        kind = op[-1]
+        if kind == "-":
+            return self.expand_text(arg, io) if unset else value or ""
+        if kind == "=":
+            if unset:
+                self.session.set(name, self.expand_text(arg, io))
+            return self.session.get(name) or ""
+        if kind == "+":
+            return "" if unset else self.expand_text(arg, io)
+        if unset:
+            message = self.expand_text(arg, io) or "parameter null or not set"
+            raise ExpansionError(f"{name}: {message}")
+        return value or ""
+
+    def arithmetic(self, text: str) -> int:
+        """``$((...))`` on integers, walking a Python AST of the C-like expression."""
+        source = text.replace("&&", " and ").replace("||", " or ")
+        source = re.sub(r"!(?!=)", " not ", source)
+        try:
+            tree = ast.parse(source.strip() or "0", mode="eval")
+        except SyntaxError:
+            raise ExpansionError(f"{text}: syntax error in expression") from None
+        return self.arith_node(tree.body, text)
+
+    def arith_node(self, node: ast.expr, text: str) -> int:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return int(node.value)
+        if isinstance(node, ast.Name):
+            value = self.session.get(node.id) or "0"
+            return int(value) if re.fullmatch(r"-?\d+", value.strip()) else 0
+        if isinstance(node, ast.UnaryOp) and type(node.op) in _ARITH_UNARY:
+            return int(_ARITH_UNARY[type(node.op)](self.arith_node(node.operand, text)))
+        if isinstance(node, ast.BinOp) and type(node.op) in _ARITH_BINARY:
+            left, right = self.arith_node(node.left, text), self.arith_node(node.right, text)
+            if isinstance(node.op, ast.Div | ast.Mod | ast.FloorDiv) and right == 0:
+                raise ExpansionError(f"{text}: division by 0")
+            if isinstance(node.op, ast.Div | ast.FloorDiv):
+                quotient = abs(left) // abs(right)
+                return quotient if (left >= 0) == (right >= 0) else -quotient
+            if isinstance(node.op, ast.Mod):
+                remainder = abs(left) % abs(right)
+                return remainder if left >= 0 else -remainder
+            if isinstance(node.op, ast.Pow) and (right < 0 or right > 4096):
+                raise ExpansionError(f"{text}: exponent out of range")
+            return int(_ARITH_BINARY[type(node.op)](left, right))
+        if isinstance(node, ast.Compare):
+            left = self.arith_node(node.left, text)
+            for op, comparator in zip(node.ops, node.comparators, strict=True):
+                right = self.arith_node(comparator, text)
+                if type(op) not in _ARITH_COMPARE or not _ARITH_COMPARE[type(op)](left, right):
+                    return 0
+                left = right
+            return 1
+        if isinstance(node, ast.BoolOp):
+            values = [self.arith_node(v, text) for v in node.values]
+            return int(all(values) if isinstance(node.op, ast.And) else any(values))
+        raise ExpansionError(f"{text}: syntax error in expression")
+
+    def glob(self, pattern: str) -> list[str]:
+        absolute = pattern.startswith("/")
+        components = [c for c in pattern.split("/") if c]
+        candidates = [("/" if absolute else "", "/" if absolute else self.session.cwd)]
+        for component in components:
+            matched: list[tuple[str, str]] = []
+            for display, path in candidates:
+                if not _has_magic(component):
+                    target = FileSystem.resolve(component, path)
+                    if self.fs.exists(target):
+                        matched.append((_join_display(display, component), target))
+                    continue
+                if not self.fs.is_dir(path):
+                    continue
+                for name in self.fs.listdir(path):
+                    if name.startswith(".") and not component.startswith("."):
+                        continue
+                    if fnmatch.fnmatchcase(name, component):
+                        shown = _join_display(display, name)
+                        matched.append((shown, FileSystem.resolve(name, path)))
+            candidates = matched
+        if pattern.endswith("/"):
+            return sorted(d + "/" for d, p in candidates if self.fs.is_dir(p))
+        return sorted(display for display, _ in candidates)
+
+
+def _has_magic(text: str) -> bool:
+    return any(c in text for c in "*?[")
+
+
+def _glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def _join_display(prefix: str, name: str) -> str:
+    if not prefix:
+        return name
+    return prefix + name if prefix.endswith("/") else f"{prefix}/{name}"
+
+
+def _pattern_regex(pattern: str) -> str:
+    """A shell pattern as an unanchored regex, for ``${x/pat/rep}``."""
+    regex = fnmatch.translate(pattern)
+    match = re.fullmatch(r"\(\?s:(.*)\)\\[Zz]", regex, re.DOTALL)
+    return match.group(1) if match else regex
+
+
+def _strip_pattern(text: str, pattern: str, op: str) -> str:
+    """``${x#pat}`` (shortest prefix), ``##`` (longest), ``%`` and ``%%`` (suffixes)."""
+    cuts = range(len(text) + 1)
+    if op in ("##", "%"):
+        cuts = range(len(text), -1, -1)
+    for cut in cuts:
+        if op.startswith("#") and fnmatch.fnmatchcase(text[:cut], pattern):
+            return text[cut:]
+        if op.startswith("%") and fnmatch.fnmatchcase(text[cut:], pattern):
+            return text[:cut]
+    return text
+
+
+def _brace_expand(word: Word) -> Iterator[Word]:
+    """``a{b,c}d`` and ``{1..3}`` within one unquoted stretch of a word."""
+    for index, part in enumerate(word.parts):
+        if part.kind != "raw":
+            continue
+        match = re.search(r"\{([^{}]*,[^{}]*)\}", part.text) or re.search(
+            r"\{(-?\d+\.\.-?\d+|[a-zA-Z]\.\.[a-zA-Z])\}", part.text
+        )
+        if match is None:
+            continue
+        body = match.group(1)
+        if ".." in body and "," not in body:
+            low, high = body.split("..")
+            if low.lstrip("-").isdigit():
+                a, b = int(low), int(high)
+                step = 1 if b >= a else -1
+                alternatives = [str(n) for n in range(a, b + step, step)]
+            else:
+                step = 1 if ord(high) >= ord(low) else -1
+                alternatives = [chr(n) for n in range(ord(low), ord(high) + step, step)]
+        else:
+            alternatives = body.split(",")
+        for alternative in alternatives:
+            text = part.text[: match.start()] + alternative + part.text[match.end() :]
+            parts = (*word.parts[:index], Part("raw", text), *word.parts[index + 1 :])
+            yield from _brace_expand(Word(parts, word.source))
+        return
+    yield word

@@ -1,0 +1,386 @@
+"""The simulated shell's interpreter: runs parsed command lines against one session.
+
+:class:`Bash` walks what :mod:`~fake_server.desktop.shell_syntax` parsed: and-or
+lists, pipelines (each element's output buffered into the next one's stdin),
+background jobs (a named process appears; the command itself does not run),
+assignments and redirections, then hands each simple command to a function
+from :data:`COMMANDS`, to a script or Python file on the simulated disk, or
+answers ``command not found``. Word expansion is delegated to
+:class:`~fake_server.desktop.shell_expand.Expander`; the commands see the
+interpreter through :class:`~fake_server.desktop.shell_runtime.Context`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+from fake_server.desktop import shell_builtins, shell_files, shell_system, shell_text
+from fake_server.desktop.filesystem import (
+    HOME,
+    IS_A_DIRECTORY,
+    NO_SUCH_FILE,
+    NOT_A_DIRECTORY,
+    FileSystem,
+    FsError,
+)
+from fake_server.desktop.processes import ProcessTable
+from fake_server.desktop.python_eval import PythonResult
+from fake_server.desktop.shell_expand import Expander
+from fake_server.desktop.shell_runtime import (
+    SHELL_ONLY,
+    Buffer,
+    Builtin,
+    Discard,
+    ExpansionError,
+    FileSink,
+    Io,
+    ShellExit,
+    ShellTimeout,
+    Sink,
+    UsageError,
+    decode,
+)
+from fake_server.desktop.shell_session import TIMEOUT_EXIT_CODE, CommandResult, ShellSession
+from fake_server.desktop.shell_syntax import (
+    ASSIGNMENT_RE,
+    AndOr,
+    Command,
+    ShellSyntaxError,
+    Unsupported,
+    Word,
+    lex,
+    parse,
+)
+
+MAX_NESTING: Final = 64
+#: Every command the simulated shell knows, by name.
+COMMANDS: Final[Mapping[str, Builtin]] = {
+    **shell_builtins.COMMANDS,
+    **shell_files.COMMANDS,
+    **shell_system.COMMANDS,
+    **shell_text.COMMANDS,
+}
+
+
+class ShellHost(Protocol):
+    """What the interpreter needs of :class:`~fake_server.desktop.shell.SimulatedShell`."""
+
+    fs: FileSystem
+    processes: ProcessTable
+    sleep: Callable[[float], None] | None
+    hostname: str
+
+    def run_python_in(
+        self,
+        code: str,
+        *,
+        timeout: float | None,
+        cwd: str = HOME,
+        env: dict[str, str] | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> PythonResult: ...
+
+
+@dataclass
+class Budget:
+    """Virtual seconds a run may still spend sleeping; None is unlimited."""
+
+    remaining: float | None
+
+
+class Bash:
+    """Runs one command line (or a nested one) against a session."""
+
+    def __init__(
+        self, shell: ShellHost, session: ShellSession, budget: Budget, *, depth: int
+    ) -> None:
+        self.shell = shell
+        self.fs = shell.fs
+        self.processes = shell.processes
+        self.hostname = shell.hostname
+        self.session = session
+        self.budget = budget
+        self.depth = depth
+        self.commands: Mapping[str, Builtin] = COMMANDS
+        self.expander = Expander(session, shell.fs, self.subshell)
+
+    # -- entry points --------------------------------------------------------------
+
+    def run_top(self, src: str) -> CommandResult:
+        terminal = Buffer()
+        status = self.run_script(src, Io("", terminal, terminal), top=True)
+        return CommandResult(terminal.text, status)
+
+    def run_script(self, src: str, io: Io, *, top: bool = False, sourced: bool = False) -> int:
+        """Run a script; ``exit`` ends it, and (``top``) marks the session as exited.
+
+        A ``sourced`` script runs in the caller's shell, so its ``exit`` propagates.
+        """
+        try:
+            items = parse(lex(src))
+        except ShellSyntaxError as exc:
+            io.err.write(f"bash: -c: line 1: {exc}\n")
+            return self.finish(2)
+        except Unsupported as exc:
+            io.err.write(
+                f"bash: the simulated shell does not support {exc}; script an answer with "
+                "SimulatedShell.script() or use HostShell\n"
+            )
+            return self.finish(2)
+        try:
+            for item in items:
+                self.run_and_or(item, io)
+        except ShellExit as exc:
+            if sourced:
+                raise
+            if top:
+                self.session.exited = exc.code
+            return self.finish(exc.code)
+        except ShellTimeout:
+            if not top:
+                raise
+            return self.finish(TIMEOUT_EXIT_CODE)
+        return self.session.last_exit_code
+
+    def finish(self, status: int) -> int:
+        self.session.last_exit_code = status
+        return status
+
+    def subshell(self, src: str, io: Io) -> int:
+        if self.depth >= MAX_NESTING:
+            io.err.write("bash: maximum nesting level exceeded\n")
+            return 1
+        child = Bash(self.shell, self.session.subshell(), self.budget, depth=self.depth + 1)
+        return child.run_script(src, io)
+
+    # -- structure -------------------------------------------------------------------
+
+    def run_and_or(self, item: AndOr, io: Io) -> None:
+        if item.background:
+            self.start_background(item, io)
+            return
+        status = self.finish(self.run_pipeline(item.first, io))
+        for op, pipeline in item.rest:
+            if (op == "&&") == (status == 0):
+                status = self.finish(self.run_pipeline(pipeline, io))
+
+    def run_pipeline(self, commands: list[Command], io: Io) -> int:
+        if len(commands) == 1:
+            return self.run_command(commands[0], io)
+        data = io.stdin
+        status = 0
+        for index, command in enumerate(commands):
+            last = index == len(commands) - 1
+            out: Sink = io.out if last else Buffer()
+            try:
+                status = self.run_command(command, Io(data, out, io.err))
+            except ShellExit as exc:  # each pipeline element is its own subshell in bash
+                status = exc.code
+            if isinstance(out, Buffer):
+                data = out.text
+        return status
+
+    def start_background(self, item: AndOr, io: Io) -> None:
+        """``NAME args &``: a process called NAME appears; the command itself does not run."""
+        argv: list[str] = []
+        for word in item.first[0].words:
+            if not argv and ASSIGNMENT_RE.match(word.source):
+                continue
+            argv.extend(self.expander.expand(word, io))
+        while argv and argv[0] in ("nohup", "setsid", "exec", "command"):
+            argv.pop(0)
+        if not argv:
+            self.finish(0)
+            return
+        process = self.processes.start(posixpath.basename(argv[0]))
+        job = max(self.session.jobs, default=0) + 1
+        self.session.jobs[job] = process.pid
+        self.session.last_background_pid = process.pid
+        io.err.write(f"[{job}] {process.pid}\n")
+        self.finish(0)
+
+    def run_command(self, command: Command, io: Io) -> int:
+        expander = self.expander
+        expander.substitution_status = None
+        try:
+            assignments: list[tuple[str, str]] = []
+            argv: list[str] = []
+            for word in command.words:
+                if not argv and (assignment := expander.assignment(word, io)) is not None:
+                    assignments.append(assignment)
+                elif (
+                    argv
+                    and argv[0] in ("export", "declare")
+                    and ((assignment := expander.assignment(word, io)) is not None)
+                ):
+                    argv.append(f"{assignment[0]}={assignment[1]}")
+                else:
+                    argv.extend(expander.expand(word, io))
+            redirected, files = self.redirect(command.redirs, io)
+        except ExpansionError as exc:
+            io.err.write(f"bash: {exc}\n")
+            return 1
+        if redirected is None:
+            return 1
+        if argv:
+            status = self.execute(argv, redirected, dict(assignments))
+        else:
+            for name, value in assignments:
+                self.session.set(name, value)
+            status = expander.substitution_status or 0
+        for sink in files:
+            try:
+                self.fs.write(sink.path, sink.text.encode(), append=sink.append)
+            except FsError as exc:
+                io.err.write(f"bash: {exc.path}: {exc.reason}\n")
+                status = 1
+        return status
+
+    def execute(self, argv: list[str], io: Io, assignments: dict[str, str]) -> int:
+        name = argv[0]
+        env = {**self.session.env, **assignments}
+        if name.startswith(("/usr/bin/", "/bin/", "/usr/local/bin/")):
+            base = posixpath.basename(name)
+            if base in self.commands and base not in SHELL_ONLY:
+                name = base
+        builtin = self.commands.get(name)
+        if builtin is not None and "/" not in name:
+            try:
+                return builtin(self, argv, io, env)
+            except UsageError as exc:
+                io.err.write(f"{exc}\n")
+                return exc.status
+        if "/" in name:
+            return self.run_file(name, argv, io, env)
+        io.err.write(f"bash: {name}: command not found\n")
+        return 127
+
+    def run_file(self, name: str, argv: list[str], io: Io, env: dict[str, str]) -> int:
+        path = self.path(name)
+        if self.fs.is_dir(path):
+            io.err.write(f"bash: {name}: Is a directory\n")
+            return 126
+        if not self.fs.is_file(path):
+            io.err.write(f"bash: {name}: No such file or directory\n")
+            return 127
+        text = decode(self.fs.read(path))
+        first = text.split("\n", 1)[0]
+        if first.startswith("#!") and "python" in first:
+            return self.python_program(text, io, env)
+        return self.subshell(text, io)
+
+    def python_program(self, code: str, io: Io, env: dict[str, str]) -> int:
+        """Run ``code`` as ``python3`` would, its sleeps spending this run's budget."""
+        overran = False
+
+        def sleep(seconds: float) -> None:
+            nonlocal overran
+            try:
+                self.advance(seconds)
+            except ShellTimeout:
+                overran = True
+
+        result = self.shell.run_python_in(
+            code, timeout=None, cwd=self.session.cwd, env=env, sleep=sleep
+        )
+        io.out.write(result.output)
+        if overran or result.timed_out:
+            raise ShellTimeout
+        if result.success:
+            return 0
+        if result.error_type == "SystemExit":
+            error = result.error or ""
+            if error.lstrip("-").isdigit():
+                return int(error) % 256
+            io.err.write(error + "\n")
+            return 1
+        if result.error_type != "SyntaxError":
+            io.err.write("Traceback (most recent call last):\n")
+        io.err.write(f"{result.error_type}: {result.error}\n")
+        return 1
+
+    # -- redirection ------------------------------------------------------------------
+
+    def redirect(
+        self, redirs: list[tuple[int | None, str, Word]], io: Io
+    ) -> tuple[Io | None, list[FileSink]]:
+        """Apply redirections left to right; None (after printing why) when one fails."""
+        fds: dict[int, Sink] = {1: io.out, 2: io.err}
+        stdin = io.stdin
+        files: list[FileSink] = []
+        for fd, op, word in redirs:
+            targets = self.expander.expand(word, io)
+            if len(targets) != 1:
+                io.err.write(f"bash: {word.source}: ambiguous redirect\n")
+                return None, files
+            target = targets[0]
+            if op == ">&" and (target.isdigit() or target == "-"):
+                source = 1 if fd is None else fd
+                if target == "-":
+                    fds[source] = Discard()
+                elif int(target) not in fds:
+                    io.err.write(f"bash: {target}: Bad file descriptor\n")
+                    return None, files
+                else:
+                    fds[source] = fds[int(target)]
+                continue
+            if op == "<":
+                if fd not in (None, 0):
+                    raise ExpansionError(f"{fd}<{target}: only file descriptor 0 can be read")
+                try:
+                    data = b"" if target == "/dev/null" else self.fs.read(self.path(target))
+                    stdin = decode(data)
+                except FsError as exc:
+                    io.err.write(f"bash: {target}: {exc.reason}\n")
+                    return None, files
+                continue
+            if fd is not None and fd not in (1, 2):
+                raise ExpansionError(f"{fd}>: only file descriptors 1 and 2 are simulated")
+            sink = self.open_output(target, op.endswith(">>"), fds, io, files)
+            if sink is None:
+                return None, files
+            if op.startswith("&") or op == ">&":
+                fds[1] = fds[2] = sink
+            else:
+                fds[1 if fd is None else fd] = sink
+        return Io(stdin, fds[1], fds[2]), files
+
+    def open_output(
+        self, target: str, append: bool, fds: dict[int, Sink], io: Io, files: list[FileSink]
+    ) -> Sink | None:
+        special = {"/dev/null": Discard(), "/dev/stdout": fds[1], "/dev/stderr": fds[2]}
+        if target in special:
+            return special[target]
+        path = self.path(target)
+        if self.fs.is_dir(path):
+            reason = IS_A_DIRECTORY
+        else:
+            parent = posixpath.dirname(path)
+            if self.fs.is_dir(parent):
+                sink = FileSink(path, append)
+                files.append(sink)
+                return sink
+            reason = NOT_A_DIRECTORY if self.fs.is_file(parent) else NO_SUCH_FILE
+        io.err.write(f"bash: {target}: {reason}\n")
+        return None
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def path(self, name: str) -> str:
+        return FileSystem.resolve(name, self.session.cwd)
+
+    def advance(self, seconds: float) -> None:
+        """Spend virtual time; the part beyond the budget is never spent."""
+        remaining = self.budget.remaining
+        if remaining is not None and seconds > remaining:
+            if remaining > 0 and self.shell.sleep is not None:
+                self.shell.sleep(remaining)
+            self.budget.remaining = 0.0
+            raise ShellTimeout
+        if self.shell.sleep is not None:
+            self.shell.sleep(seconds)
+        if remaining is not None:
+            self.budget.remaining = remaining - seconds

@@ -1,0 +1,359 @@
+"""Text commands of the simulated shell: ``echo`` and ``printf`` make text, the filters
+(``head``, ``tail``, ``wc``, ``grep``, ``sort``, ``uniq``) read files or stdin.
+
+Each mimics the GNU tool's output and error wording for the options it
+accepts; unknown options fail (see :func:`~fake_server.desktop.shell_runtime.options`)
+rather than being silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Iterator
+from typing import Final
+
+from fake_server.desktop.filesystem import FsError
+from fake_server.desktop.shell_runtime import Builtin, Context, Io, decode, options, registrar
+from fake_server.desktop.shell_syntax import decode_escapes
+
+COMMANDS: dict[str, Builtin] = {}
+command = registrar(COMMANDS)
+
+_PRINTF_CONVERSION: Final = re.compile(
+    r"%(?P<flags>[-+ #0]*)(?P<width>\d+|\*)?(?:\.(?P<prec>\d+|\*))?"
+    r"(?P<conv>[diouxXeEfFgGcsbq%])"
+)
+
+
+class _InputFailed(Exception):
+    """An input file could not be read; the message has already been printed."""
+
+
+def _read_inputs(ctx: Context, name: str, operands: list[str], io: Io) -> Iterator[tuple[str, str]]:
+    """(label, text) per operand, stdin for none or ``-``; errors reported coreutils-style."""
+    for operand in operands or ["-"]:
+        if operand == "-":
+            yield "(standard input)" if not operands else "-", io.stdin
+            continue
+        try:
+            yield operand, decode(ctx.fs.read(ctx.path(operand)))
+        except FsError as exc:
+            if name in ("head", "tail"):
+                io.err.write(f"{name}: cannot open '{operand}' for reading: {exc.reason}\n")
+            else:
+                io.err.write(f"{name}: {operand}: {exc.reason}\n")
+            raise _InputFailed from None
+
+
+@command("echo")
+def echo(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
+    args = argv[1:]
+    newline, escapes = True, False
+    while args and re.fullmatch(r"-[neE]+", args[0]):
+        for flag in args.pop(0)[1:]:
+            if flag == "n":
+                newline = False
+            else:
+                escapes = flag == "e"
+    text = " ".join(args)
+    if escapes:
+        text, stop = decode_escapes(text, printf=False)
+        newline = newline and not stop
+    io.out.write(text + ("\n" if newline else ""))
+    return 0
+
+
+@command("printf")
+def printf(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
+    if len(argv) < 2:
+        io.err.write("printf: usage: printf [-v var] format [arguments]\n")
+        return 2
+    fmt, args = argv[1], argv[2:]
+    status = 0
+    out: list[str] = []
+    while True:
+        consumed = 0
+        position = 0
+        for match in _PRINTF_CONVERSION.finditer(fmt):
+            text, stop = decode_escapes(fmt[position : match.start()], printf=True)
+            out.append(text)
+            if stop:
+                io.out.write("".join(out))
+                return status
+            position = match.end()
+            conv = match.group("conv")
+            if conv == "%":
+                out.append("%")
+                continue
+            spec = match.group("flags")
+            for key in ("width", "prec"):
+                value = match.group(key)
+                if value == "*":
+                    value = args[consumed] if consumed < len(args) else "0"
+                    consumed += 1
+                if value is not None:
+                    spec += value if key == "width" else f".{value}"
+            arg = args[consumed] if consumed < len(args) else None
+            consumed += 1
+            rendered, ok = _printf_one(spec, conv, arg)
+            if not ok:
+                io.err.write(f"printf: {arg}: invalid number\n")
+                status = 1
+            out.append(rendered)
+        tail, stop = decode_escapes(fmt[position:], printf=True)
+        out.append(tail)
+        if stop or consumed == 0 or consumed >= len(args):
+            break
+        args = args[consumed:]
+    io.out.write("".join(out))
+    return status
+
+
+def _printf_one(spec: str, conv: str, arg: str | None) -> tuple[str, bool]:
+    """Render one ``%`` conversion; False when a numeric argument was invalid."""
+    if conv == "s":
+        return f"%{spec}s" % (arg or ""), True
+    if conv == "b":
+        return f"%{spec}s" % decode_escapes(arg or "", printf=False)[0], True
+    if conv == "q":
+        return f"%{spec}s" % shlex.quote(arg or ""), True
+    if conv == "c":
+        return f"%{spec}s" % (arg or "")[:1], True
+    text = (arg or "0").strip()
+    ok = True
+    number: float
+    try:
+        if re.fullmatch(r"['\"].", text):
+            number = ord(text[1])
+        elif conv in "diouxX":
+            number = int(text, 0) if re.fullmatch(r"[+-]?0[xX][0-9a-fA-F]+", text) else int(text)
+        else:
+            number = float(text)
+    except ValueError:
+        number, ok = 0, False
+    if conv in "diouxX":
+        return f"%{spec}{'d' if conv in 'iu' else conv}" % int(number), ok
+    return f"%{spec}{conv}" % float(number), ok
+
+
+@command("head", "tail")
+def head_or_tail(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
+    name = argv[0]
+    count, from_start, by_bytes = 10, False, False
+    operands: list[str] = []
+    args = argv[1:]
+    while args:
+        arg = args.pop(0)
+        match = re.fullmatch(r"-([nc])(.*)|--(lines|bytes)=(.*)|-(\d+)", arg)
+        if match is None or arg == "-":
+            operands.append(arg)
+            continue
+        if match.group(5):
+            value = match.group(5)
+        else:
+            value = match.group(2) or match.group(4) or (args.pop(0) if args else "")
+            by_bytes = (match.group(1) or match.group(3)[0]) in ("c", "b")
+        from_start = value.startswith("+")
+        if not re.fullmatch(r"[+-]?\d+", value):
+            io.err.write(f"{name}: invalid number of lines: '{value}'\n")
+            return 1
+        count = int(value)
+    status = 0
+    chunks: list[str] = []
+    try:
+        inputs = list(_read_inputs(ctx, name, operands, io))
+    except _InputFailed:
+        inputs, status = [], 1
+    for index, (label, text) in enumerate(inputs):
+        if len(inputs) > 1:
+            chunks.append(("\n" if index else "") + f"==> {label} <==\n")
+        items: list[str] = list(text) if by_bytes else text.splitlines(keepends=True)
+        if name == "head":
+            selected = items[:count]
+        elif from_start:
+            selected = items[max(count - 1, 0) :]
+        else:
+            selected = items[-abs(count) :] if count else []
+        chunks.append("".join(selected))
+    io.out.write("".join(chunks))
+    return status
+
+
+@command("wc")
+def wc(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
+    long = {"lines": "l", "words": "w", "bytes": "c", "chars": "m"}
+    flags, operands = options(argv, "lwcm", long)
+    columns = [f for f in "lwmc" if f in flags] or ["l", "w", "c"]
+    status = 0
+    rows: list[tuple[list[int], str | None]] = []
+    for operand in operands or ["-"]:
+        try:
+            ((_, text),) = _read_inputs(ctx, "wc", [operand] if operands else [], io)
+        except _InputFailed:
+            status = 1
+            continue
+        counts = {
+            "l": text.count("\n"),
+            "w": len(text.split()),
+            "c": len(text.encode()),
+            "m": len(text),
+        }
+        rows.append(([counts[c] for c in columns], operand if operands else None))
+    if len(rows) > 1:
+        totals = [sum(row[0][i] for row in rows) for i in range(len(columns))]
+        rows.append((totals, "total"))
+    if len(columns) == 1 and len(rows) == 1:
+        width = 1
+    elif not operands:
+        width = 7
+    else:
+        width = max(len(str(n)) for row in rows for n in row[0])
+    for numbers, label in rows:
+        line = " ".join(f"{n:>{width}}" for n in numbers)
+        io.out.write(line + (f" {label}" if label else "") + "\n")
+    return status
+
+
+@command("grep")
+def grep(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
+    args = argv[1:]
+    patterns: list[str] = []
+    flags: set[str] = set()
+    operands: list[str] = []
+    while args:
+        arg = args.pop(0)
+        if arg == "--":
+            operands.extend(args)
+            break
+        if arg == "-e" and args:
+            patterns.append(args.pop(0))
+        elif re.fullmatch(r"-[ivcnlqsEFwxohH]+", arg):
+            flags.update(arg[1:])
+        elif arg.startswith("-") and len(arg) > 1:
+            io.err.write(
+                f"grep: invalid option -- '{arg[1:2]}'\n"
+                "Usage: grep [OPTION]... PATTERNS [FILE]...\n"
+            )
+            return 2
+        else:
+            operands.append(arg)
+    if not patterns:
+        if not operands:
+            io.err.write("Usage: grep [OPTION]... PATTERNS [FILE]...\n")
+            return 2
+        patterns.append(operands.pop(0))
+    try:
+        regex = _grep_regex(patterns, flags)
+    except re.error as exc:
+        io.err.write(f"grep: {exc}\n")
+        return 2
+    show_names = ("H" in flags or len(operands) > 1) and "h" not in flags
+    found, status = False, 0
+    for operand in operands or ["-"]:
+        try:
+            ((label, text),) = _read_inputs(ctx, "grep", [operand] if operands else [], io)
+        except _InputFailed:
+            status = 2
+            continue
+        count = 0
+        for number, line in enumerate(text.splitlines(), 1):
+            hits = list(regex.finditer(line)) if "o" in flags else []
+            matched = bool(regex.search(line)) != ("v" in flags)
+            if not matched:
+                continue
+            count += 1
+            found = True
+            if flags & {"q", "c", "l"}:
+                continue
+            prefix = f"{label}:" if show_names else ""
+            prefix += f"{number}:" if "n" in flags else ""
+            if "o" in flags and "v" not in flags:
+                for hit in hits:
+                    io.out.write(f"{prefix}{hit.group()}\n")
+            else:
+                io.out.write(f"{prefix}{line}\n")
+        if "c" in flags and "q" not in flags:
+            io.out.write((f"{label}:" if show_names else "") + f"{count}\n")
+        if "l" in flags and count and "q" not in flags:
+            io.out.write(f"{label}\n")
+    if "q" in flags and found:
+        return 0
+    return status or (0 if found else 1)
+
+
+def _grep_regex(patterns: list[str], flags: set[str]) -> re.Pattern[str]:
+    converted = []
+    for pattern in patterns:
+        if "F" in flags:
+            body = re.escape(pattern)
+        elif "E" in flags:
+            body = pattern
+        else:
+            body = _bre_to_python(pattern)
+        if "w" in flags:
+            body = rf"\b(?:{body})\b"
+        if "x" in flags:
+            body = rf"^(?:{body})$"
+        converted.append(body)
+    return re.compile("|".join(f"(?:{c})" for c in converted), re.IGNORECASE if "i" in flags else 0)
+
+
+def _bre_to_python(pattern: str) -> str:
+    """Basic regular expressions swap the meaning of escaped and bare ``( ) { } | + ?``."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            out.append(nxt if nxt in "(){}|+?" else c + nxt)
+            i += 2
+            continue
+        out.append("\\" + c if c in "(){}|+?" else c)
+        i += 1
+    return "".join(out)
+
+
+@command("sort")
+def sort(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
+    long = {"reverse": "r", "numeric-sort": "n", "unique": "u", "ignore-case": "f"}
+    flags, operands = options(argv, "rnuf", long)
+    try:
+        texts = [text for _, text in _read_inputs(ctx, "sort", operands, io)]
+    except _InputFailed:
+        return 2
+    lines = [line for text in texts for line in text.splitlines()]
+
+    def key(line: str) -> tuple[float, str]:
+        text = line.lower() if "f" in flags else line
+        if "n" in flags:
+            match = re.match(r"\s*(-?\d+(?:\.\d+)?)", line)
+            return (float(match.group(1)) if match else 0.0, text)
+        return (0.0, text)
+
+    lines.sort(key=key, reverse="r" in flags)
+    if "u" in flags:
+        lines = [line for i, line in enumerate(lines) if i == 0 or key(line) != key(lines[i - 1])]
+    io.out.write("".join(line + "\n" for line in lines))
+    return 0
+
+
+@command("uniq")
+def uniq(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
+    flags, operands = options(argv, "cdu")
+    try:
+        ((_, text),) = _read_inputs(ctx, "uniq", operands[:1], io)
+    except _InputFailed:
+        return 1
+    groups: list[list[str]] = []
+    for line in text.splitlines():
+        if groups and groups[-1][0] == line:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    for group in groups:
+        if ("d" in flags and len(group) < 2) or ("u" in flags and len(group) > 1):
+            continue
+        io.out.write((f"{len(group):>7} " if "c" in flags else "") + group[0] + "\n")
+    return 0
