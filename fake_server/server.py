@@ -21,6 +21,8 @@ from fake_server.dispatch import Dispatcher
 from fake_server.ids import IdFactory
 from fake_server.routes import api_router
 from fake_server.state import ApiKey, Computer, LifecyclePolicy, Plan, SettleMode, State
+from fake_server.events_catalog import POLL_INTERVALS
+from fake_server.ws.coalesce import Coalescer
 from fake_server.ws.common import SocketRegistry
 from fake_server.ws.hub import ConnectionStats, EventHub
 
@@ -64,6 +66,7 @@ class FakeOrgo:
         self.events = EventHub()
         self.sockets = SocketRegistry()
         self.audio_pace: str = "realtime"  # or "fast": audio frames as fast as clients take them
+        self.coalesce_polled_events = False  # True: polled event types arrive as a poller sees them
         self._build_state()
         self.dispatcher = Dispatcher(
             state=lambda: self.state,
@@ -96,8 +99,16 @@ class FakeOrgo:
         desktop = computer.desktop
         if not any(getattr(listener, "hub_for", None) == computer.id for listener in desktop.listeners):
 
-            def publish(event: DesktopEvent) -> None:
+            def deliver(event: DesktopEvent) -> None:
                 self.events.publish(computer.id, event)
+
+            coalescer = Coalescer(self.clock, deliver)
+
+            def publish(event: DesktopEvent) -> None:
+                if self.coalesce_polled_events and event.type in POLL_INTERVALS:
+                    coalescer.add(event)
+                else:
+                    deliver(event)
 
             publish.hub_for = computer.id  # type: ignore[attr-defined]
             desktop.listeners.append(publish)

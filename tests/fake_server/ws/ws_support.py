@@ -139,10 +139,11 @@ class AioClient:
         return message  # type: ignore[no-any-return]
 
     def close(self) -> None:
+        if self.loop.is_closed():
+            return
         try:
-            self._run(self.ws.close(), 2)
-        except Exception:
-            pass
+            with contextlib.suppress(Exception):
+                self._run(self.ws.close(), 2)
         finally:
             self.loop.close()
 

@@ -1,0 +1,74 @@
+"""Helpers shared by the plugin's tests (imported by conftest.py and the test modules)."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import httpx
+import pytest
+
+LIVE_KEY = "sk_live_plugin_tests"
+BASE_INI = "asyncio_default_fixture_loop_scope = function\n"
+
+
+class StandaloneFake:
+    """A handle on the standalone fake: its URLs and its ``/_fake`` control surface."""
+
+    def __init__(self, api_url: str) -> None:
+        self.url = api_url  # http://127.0.0.1:PORT/api
+        self.origin = api_url.rsplit("/api", 1)[0]  # http://127.0.0.1:PORT
+        self.state_url = f"{self.origin}/_fake/state"
+        self.http = httpx.Client(base_url=self.origin, timeout=10, trust_env=False)
+
+    def state(self) -> dict[str, Any]:
+        response = self.http.get("/_fake/state")
+        response.raise_for_status()
+        return dict(response.json())
+
+    def reset(self) -> None:
+        self.http.post("/_fake/reset").raise_for_status()
+
+    def fault(self, **body: Any) -> dict[str, Any]:
+        response = self.http.post("/_fake/faults", json=body)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    def requests(self, method: str | None = None, path: str | None = None) -> list[dict[str, Any]]:
+        params = {k: v for k, v in (("method", method), ("path", path)) if v is not None}
+        response = self.http.get("/_fake/requests", params=params)
+        response.raise_for_status()
+        return list(response.json()["requests"])
+
+    def computer(self, computer_id: str) -> httpx.Response:
+        """GET /api/computers/{id} with a key (200 while it exists, 404 after)."""
+        return self.http.get(
+            f"/api/computers/{computer_id}", headers={"Authorization": f"Bearer {LIVE_KEY}"}
+        )
+
+
+def write_ini(pytester: pytest.Pytester, **options: object) -> None:
+    """A pytest.ini with these ``orgo_*`` (or other) options."""
+    lines = [f"{name} = {value}" for name, value in options.items()]
+    pytester.makeini("[pytest]\n" + BASE_INI + "\n".join(lines) + "\n")
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """An in-process run (fake mode needs no fresh interpreter)."""
+    return pytester.runpytest("-p", "no:cacheprovider", *args)
+
+
+def run_subprocess(pytester: pytest.Pytester, *args: str, timeout: float = 60) -> pytest.RunResult:
+    """A run in a fresh interpreter (live mode, xdist, signals)."""
+    return pytester.runpytest_subprocess("-p", "no:cacheprovider", *args, timeout=timeout)
+
+
+def live_args(fake: StandaloneFake, *extra: str) -> tuple[str, ...]:
+    return ("--orgo", "--orgo-base-url", fake.url, *extra)
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
