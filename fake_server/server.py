@@ -273,6 +273,13 @@ class FakeOrgo:
         """The control handle for a computer's simulated desktop (thread-safe)."""
         return DesktopHandle(self.computer(ident), self.state.lock)
 
+    def drop_connections(self, computer_id: str, *, code: int = 1012) -> None:
+        """Close every WebSocket of a computer from the server side (default 1012, "service
+        restart"), as a flaky network or a server deploy would: for testing reconnection."""
+        ident = self.computer(computer_id).id
+        self.events.close_computer(ident, code)
+        self.sockets.close_computer(ident, code)
+
     def event_connections(self, computer_id: str | None = None) -> list[ConnectionStats]:
         """Every events connection opened (by computer UUID or instance id): its
         subscriptions and how many events it was sent and dropped."""

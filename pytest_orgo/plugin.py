@@ -30,7 +30,16 @@ CLI_GIVEN_KEY = pytest.StashKey[set[str]]()
 SUMMARY_KEY = pytest.StashKey[RunSummary]()
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
+SUBPLUGINS: tuple[str, ...] = ()  # pytest_orgo modules with hooks of their own (snapshots, cassettes)
+
+
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    import importlib
+
+    for name in SUBPLUGINS:  # pytest_addoption is historic: registering here still adds their options
+        module = importlib.import_module(name)
+        if not pluginmanager.is_registered(module):
+            pluginmanager.register(module, name)
     group = parser.getgroup("orgo", "Orgo cloud desktops (pytest-orgo)")
     for option in OPTIONS:
         if option.kind == "bool":
