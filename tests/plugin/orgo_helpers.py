@@ -10,6 +10,8 @@ import pytest
 
 LIVE_KEY = "sk_live_plugin_tests"
 BASE_INI = "asyncio_default_fixture_loop_scope = function\n"
+# no cache; and hypothesis's and pytest-benchmark's plugins (unused here) cost ~0.7 s a start
+FAST = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:benchmark")
 
 
 class StandaloneFake:
@@ -55,12 +57,12 @@ def write_ini(pytester: pytest.Pytester, **options: object) -> None:
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     """An in-process run (fake mode needs no fresh interpreter)."""
-    return pytester.runpytest("-p", "no:cacheprovider", *args)
+    return pytester.runpytest(*FAST, *args)
 
 
 def run_subprocess(pytester: pytest.Pytester, *args: str, timeout: float = 60) -> pytest.RunResult:
     """A run in a fresh interpreter (live mode, xdist, signals)."""
-    return pytester.runpytest_subprocess("-p", "no:cacheprovider", *args, timeout=timeout)
+    return pytester.runpytest_subprocess(*FAST, *args, timeout=timeout)
 
 
 def live_args(fake: StandaloneFake, *extra: str) -> tuple[str, ...]:

@@ -92,6 +92,7 @@ class WscClient:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.ws.close(timeout=1)
+        self.ws.shutdown()  # close() skips this once a close frame was already answered
 
 
 class AioClient:
@@ -142,8 +143,12 @@ class AioClient:
         if self.loop.is_closed():
             return
         try:
+            # A client that left frames unread (a fast audio stream) cannot see the server's
+            # close frame behind them; do not wait the whole close_timeout for it.
             with contextlib.suppress(Exception):
-                self._run(self.ws.close(), 2)
+                self._run(self.ws.close(), 0.3)
+            self.ws.transport.abort()
+            self.loop.run_until_complete(asyncio.sleep(0))
         finally:
             self.loop.close()
 
