@@ -48,7 +48,9 @@ def test_thousand_tests_trivial_fixture(benchmark: Any, pytester: pytest.Pyteste
 
 
 @pytest.mark.benchmark(group="plugin-overhead")
-def test_thousand_tests_each_with_a_fake_computer(benchmark: Any, pytester: pytest.Pytester) -> None:
+def test_thousand_tests_each_with_a_fake_computer(
+    benchmark: Any, pytester: pytest.Pytester
+) -> None:
     benchmark.extra_info["baseline"] = "test_thousand_tests_trivial_fixture"
     benchmark.pedantic(_run, args=(pytester, WITH_COMPUTER), rounds=3, iterations=1)
     extra = benchmark.stats.stats.median - _MEDIANS["trivial"]

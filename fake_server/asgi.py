@@ -74,7 +74,8 @@ def build_app(fake: FakeOrgo) -> Any:
             media_type=answer.media_type,
         )
 
-    routes: list[BaseRoute] = [*websocket_routes(fake), Route("/{path:path}", http_endpoint, methods=HTTP_METHODS)]
+    catch_all = Route("/{path:path}", http_endpoint, methods=HTTP_METHODS)
+    routes: list[BaseRoute] = [*websocket_routes(fake), catch_all]
     return _KeepRawSend(Starlette(routes=routes))
 
 

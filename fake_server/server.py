@@ -16,12 +16,12 @@ from fake_server.api import Router
 from fake_server.clock import Clock, ClockMode
 from fake_server.control import Fault, Faults, LoggedRequest, RateLimit, RequestLog
 from fake_server.desktop.desktop import DesktopEvent
-from fake_server.handle import DesktopHandle
 from fake_server.dispatch import Dispatcher
+from fake_server.events_catalog import POLL_INTERVALS
+from fake_server.handle import DesktopHandle
 from fake_server.ids import IdFactory
 from fake_server.routes import api_router
 from fake_server.state import ApiKey, Computer, LifecyclePolicy, Plan, SettleMode, State
-from fake_server.events_catalog import POLL_INTERVALS
 from fake_server.ws.coalesce import Coalescer
 from fake_server.ws.common import SocketRegistry
 from fake_server.ws.hub import ConnectionStats, EventHub
@@ -97,7 +97,9 @@ class FakeOrgo:
     def attach_desktop(self, computer: Computer) -> None:
         """Route a computer's desktop events into the events hub (once)."""
         desktop = computer.desktop
-        if not any(getattr(listener, "hub_for", None) == computer.id for listener in desktop.listeners):
+        if not any(
+            getattr(listener, "hub_for", None) == computer.id for listener in desktop.listeners
+        ):
 
             def deliver(event: DesktopEvent) -> None:
                 self.events.publish(computer.id, event)

@@ -41,9 +41,35 @@ class FakeApi:
     def create_workspace(self, name: str, icon_url: str | None = None) -> Workspace:
         with self._call() as (fake, key):
             workspace = fake.state.create_workspace(key, name, icon_url=icon_url)
-            return Workspace.model_validate(workspace_out(fake.state, workspace, ORIGIN).model_dump())
+            return Workspace.model_validate(
+                workspace_out(fake.state, workspace, ORIGIN).model_dump()
+            )
 
-    def create_computer(self, workspace_id: str, name: str, **fields: Any) -> Computer:
+    def create_computer(
+        self,
+        workspace_id: str,
+        name: str,
+        *,
+        os: str | None = None,
+        ram: int | None = None,
+        cpu: float | None = None,
+        gpu: str | None = None,
+        disk_size_gb: int | None = None,
+        resolution: str | None = None,
+        auto_stop_minutes: int | None = None,
+        template_ref: str | None = None,
+    ) -> Computer:
+        given = {
+            "os": os,
+            "ram": ram,
+            "cpu": cpu,
+            "gpu": gpu,
+            "disk_size_gb": disk_size_gb,
+            "resolution": resolution,
+            "auto_stop_minutes": auto_stop_minutes,
+            "template_ref": template_ref,
+        }
+        fields: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
         with self._call() as (fake, key):
             workspace = fake.state.workspace(key, workspace_id)
             computer = fake.state.create_computer(key, workspace, name, **fields)

@@ -36,8 +36,12 @@ def orgo_config() -> dict[str, Any]:
     return {}
 
 
-def test_settings(request: pytest.FixtureRequest, orgo_config: dict[str, Any]) -> tuple[ComputerSpec, dict[str, Any]]:
-    """This test's computer spec and per-test settings: flag > marker > orgo_config > ini > default."""
+def test_settings(
+    request: pytest.FixtureRequest, orgo_config: dict[str, Any]
+) -> tuple[ComputerSpec, dict[str, Any]]:
+    """This test's computer spec and per-test settings.
+
+    Precedence: flag > marker > orgo_config > ini > default."""
     run = orgo_run(request.config)
     where = f"orgo_config fixture (used by {request.node.nodeid})"
     config_spec = {k: v for k, v in orgo_config.items() if k not in PER_TEST_SETTINGS}
@@ -90,11 +94,11 @@ def orgo_async_client(request: pytest.FixtureRequest) -> Iterator[AsyncOrgoClien
 
 def _close_async(client: AsyncOrgoClient) -> None:
     import asyncio
+    import contextlib
 
-    try:
+    # RuntimeError: a loop is running in this thread (anyio/asyncio teardown); nothing to do
+    with contextlib.suppress(RuntimeError):
         asyncio.run(client.aclose())
-    except RuntimeError:  # a loop is running in this thread (anyio/asyncio test teardown)
-        pass
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +112,9 @@ def _computer_name(nodeid: str) -> str:
     return f"{base}-{uuid.uuid4().hex[:6]}"
 
 
-def _provision(request: pytest.FixtureRequest, orgo_config: dict[str, Any]) -> Iterator[OrgoComputer]:
+def _provision(
+    request: pytest.FixtureRequest, orgo_config: dict[str, Any]
+) -> Iterator[OrgoComputer]:
     run = orgo_run(request.config)
     spec, per_test = test_settings(request, orgo_config)
     timeout = float(per_test["provision_timeout"])
@@ -133,7 +139,10 @@ def _provision(request: pytest.FixtureRequest, orgo_config: dict[str, Any]) -> I
             run.registry.keep(computer.id)
             command = run.provisioner.delete_command("computers", computer.id)
             request.node.add_report_section(
-                "teardown", "orgo", f"kept computer {computer.id} running (--orgo-keep-on-failure); delete it with:\n  {command}"
+                "teardown",
+                "orgo",
+                f"kept computer {computer.id} running (--orgo-keep-on-failure); "
+                f"delete it with:\n  {command}",
             )
         else:
             run.provisioner.delete_computer(computer.id)
@@ -148,9 +157,12 @@ def _failed(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture
-def orgo_computer(request: pytest.FixtureRequest, orgo_config: dict[str, Any]) -> Iterator[OrgoComputer]:
+def orgo_computer(
+    request: pytest.FixtureRequest, orgo_config: dict[str, Any]
+) -> Iterator[OrgoComputer]:
     """A running computer for this test, deleted after it. Configure it with
-    ``@pytest.mark.orgo(ram=..., cpu=..., resolution=..., os=..., template=..., disk_size_gb=...)``."""
+    ``@pytest.mark.orgo(ram=..., cpu=..., resolution=..., os=..., template=...,
+    disk_size_gb=...)``."""
     yield from _provision(request, orgo_config)
 
 
@@ -163,7 +175,9 @@ def orgo_async_computer(
     run = orgo_run(request.config)
     for computer in _provision(request, orgo_config):
         transport = None if run.live else run.fake.transport()
-        computer.async_client = AsyncOrgoClient(run.api_key, base_url=run.base_url, transport=transport)
+        computer.async_client = AsyncOrgoClient(
+            run.api_key, base_url=run.base_url, transport=transport
+        )
         yield computer
         _close_async(computer.async_client)
 
@@ -172,8 +186,17 @@ def orgo_async_computer(
 def orgo_sdk_computer(orgo_computer: OrgoComputer, request: pytest.FixtureRequest) -> Any:
     """The official SDK's ``orgo.Computer`` bound to this test's computer."""
     if sys.version_info < (3, 12):
-        pytest.skip("the official orgo SDK imports only on Python >= 3.12 (its prompt.py needs 3.12 f-strings)")
-    orgo = pytest.importorskip("orgo", reason="the official orgo SDK is not installed (pip install orgo)")
+        pytest.skip(
+            "the official orgo SDK imports only on Python >= 3.12 "
+            "(its prompt.py needs 3.12 f-strings)"
+        )
+    orgo = pytest.importorskip(
+        "orgo", reason="the official orgo SDK is not installed (pip install orgo)"
+    )
     run = orgo_run(request.config)
-    base_url = run.settings.base_url if run.live else None  # fake mode: the SDK's own default, routed
-    return orgo.Computer(computer_id=orgo_computer.id, api_key=run.api_key, base_api_url=base_url, verbose=False)
+    base_url = (
+        run.settings.base_url if run.live else None
+    )  # fake mode: the SDK's own default, routed
+    return orgo.Computer(
+        computer_id=orgo_computer.id, api_key=run.api_key, base_api_url=base_url, verbose=False
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Generator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -30,24 +30,41 @@ CLI_GIVEN_KEY = pytest.StashKey[set[str]]()
 SUMMARY_KEY = pytest.StashKey[RunSummary]()
 
 
-SUBPLUGINS: tuple[str, ...] = ()  # pytest_orgo modules with hooks of their own (snapshots, cassettes)
+SUBPLUGINS: tuple[
+    str, ...
+] = ()  # pytest_orgo modules with hooks of their own (snapshots, cassettes)
 
 
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
     import importlib
 
-    for name in SUBPLUGINS:  # pytest_addoption is historic: registering here still adds their options
+    for (
+        name
+    ) in SUBPLUGINS:  # pytest_addoption is historic: registering here still adds their options
         module = importlib.import_module(name)
         if not pluginmanager.is_registered(module):
             pluginmanager.register(module, name)
     group = parser.getgroup("orgo", "Orgo cloud desktops (pytest-orgo)")
     for option in OPTIONS:
         if option.kind == "bool":
-            group.addoption(option.flag, action="store_true", default=None, dest=f"orgo_{option.name}", help=option.help)
+            group.addoption(
+                option.flag,
+                action="store_true",
+                default=None,
+                dest=f"orgo_{option.name}",
+                help=option.help,
+            )
         else:
-            kind = {"int": int, "float": float, "string": str}[option.kind]
-            group.addoption(option.flag, type=kind, default=None, dest=f"orgo_{option.name}", help=f"{option.help} (default: {option.default})")
-        parser.addini(option.ini, help=option.help, type="bool" if option.kind == "bool" else "string", default=None)
+            parse: type[Any] = {"int": int, "float": float, "string": str}[option.kind]
+            group.addoption(
+                option.flag,
+                type=parse,
+                default=None,
+                dest=f"orgo_{option.name}",
+                help=f"{option.help} (default: {option.default})",
+            )
+        ini_type: Literal["bool", "string"] = "bool" if option.kind == "bool" else "string"
+        parser.addini(option.ini, help=option.help, type=ini_type, default=None)
 
 
 def _resolve(config: pytest.Config, option: Option) -> Any:
@@ -64,17 +81,22 @@ def _resolve(config: pytest.Config, option: Option) -> Any:
     try:
         return {"int": int, "float": float, "string": str}[option.kind](ini)
     except ValueError:
-        raise pytest.UsageError(f"ini option {option.ini} = {ini!r} is not a valid {option.kind}") from None
+        raise pytest.UsageError(
+            f"ini option {option.ini} = {ini!r} is not a valid {option.kind}"
+        ) from None
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "orgo(ram=, cpu=, resolution=, os=, gpu=, template=, disk_size_gb=, auto_stop_minutes=, name=, "
-        "keep_on_failure=, provision_timeout=): the computer orgo_computer provisions for this test",
+        "orgo(ram=, cpu=, resolution=, os=, gpu=, template=, disk_size_gb=, auto_stop_minutes=, "
+        "name=, keep_on_failure=, provision_timeout=): the computer orgo_computer provisions "
+        "for this test",
     )
-    config.addinivalue_line("markers", "orgo_live: run this test only against the live Orgo API (--orgo)")
+    config.addinivalue_line(
+        "markers", "orgo_live: run this test only against the live Orgo API (--orgo)"
+    )
     values = {option.name: _resolve(config, option) for option in OPTIONS}
     settings = RunSettings(**values)
     if settings.max_computers < 1:
@@ -102,7 +124,9 @@ def _shared_dir(config: pytest.Config) -> Path:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: object) -> Generator[None, Any, Any]:
+def pytest_pycollect_makeitem(
+    collector: pytest.Collector, name: str, obj: object
+) -> Generator[None, Any, Any]:
     """An invalid ``@pytest.mark.orgo`` value is a collection error naming test and value."""
     result = yield
     items = result if isinstance(result, list) else [result] if result is not None else []
@@ -113,17 +137,23 @@ def pytest_pycollect_makeitem(collector: pytest.Collector, name: str, obj: objec
         for mark in reversed(list(item.iter_markers("orgo"))):
             if mark.args:
                 raise collector.CollectError(
-                    f"{item.nodeid}: @pytest.mark.orgo takes keyword arguments only, got {mark.args!r}"
+                    f"{item.nodeid}: @pytest.mark.orgo takes keyword arguments only, "
+                    f"got {mark.args!r}"
                 )
             values.update(mark.kwargs)
-        per_test = {k: values.pop(k) for k in ("keep_on_failure", "provision_timeout") if k in values}
+        per_test = {
+            k: values.pop(k) for k in ("keep_on_failure", "provision_timeout") if k in values
+        }
         try:
             parse_spec(values, where=item.nodeid)
         except InvalidSpec as exc:
             raise collector.CollectError(str(exc)) from None
         timeout = per_test.get("provision_timeout")
         if timeout is not None and (not isinstance(timeout, int | float) or timeout <= 0):
-            raise collector.CollectError(f"{item.nodeid}: invalid orgo settings: provision_timeout={timeout!r} must be a positive number")
+            raise collector.CollectError(
+                f"{item.nodeid}: invalid orgo settings: provision_timeout={timeout!r} "
+                "must be a positive number"
+            )
     return result
 
 
@@ -137,7 +167,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, Any]:
     report: pytest.TestReport = yield
     item.stash.setdefault(REPORTS_KEY, {})[report.when] = report
     return report
@@ -185,7 +217,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     terminalreporter.write_sep("-", "orgo")
     terminalreporter.write_line(summary.line())
     for command in summary.kept:
-        terminalreporter.write_line(f"kept running (--orgo-keep-on-failure); delete with: {command}")
+        terminalreporter.write_line(
+            f"kept running (--orgo-keep-on-failure); delete with: {command}"
+        )
     if summary.leftovers:
         terminalreporter.write_line("orgo: could not delete these; delete them with:", red=True)
         for command in summary.leftovers:

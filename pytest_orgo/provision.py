@@ -30,7 +30,20 @@ class ProvisioningApi(Protocol):
     API, :class:`~pytest_orgo.fake_api.FakeApi` against the in-process fake."""
 
     def create_workspace(self, name: str, icon_url: str | None = None) -> Workspace: ...
-    def create_computer(self, workspace_id: str, name: str, **fields: Any) -> Computer: ...
+    def create_computer(
+        self,
+        workspace_id: str,
+        name: str,
+        *,
+        os: str | None = None,
+        ram: int | None = None,
+        cpu: float | None = None,
+        gpu: str | None = None,
+        disk_size_gb: int | None = None,
+        resolution: str | None = None,
+        auto_stop_minutes: int | None = None,
+        template_ref: str | None = None,
+    ) -> Computer: ...
     def get_computer(self, computer_id: str) -> Computer: ...
     def delete_computer(self, computer_id: str) -> Any: ...
     def delete_workspace(self, workspace_id: str) -> Any: ...
@@ -102,9 +115,7 @@ class ComputerSlots:
             time.sleep(0.2)
 
 
-DELETE_HINT = (
-    "curl -X DELETE -H \"Authorization: Bearer $ORGO_API_KEY\" {base_url}/{kind}/{id}"
-)
+DELETE_HINT = 'curl -X DELETE -H "Authorization: Bearer $ORGO_API_KEY" {base_url}/{kind}/{id}'
 
 
 @dataclass
@@ -121,12 +132,16 @@ class Provisioner:
         self.registry.workspaces.add(workspace.id)
         return workspace
 
-    def create_computer(self, workspace_id: str, name: str, spec: ComputerSpec, timeout: float) -> Computer:
+    def create_computer(
+        self, workspace_id: str, name: str, spec: ComputerSpec, timeout: float
+    ) -> Computer:
         """A running computer; deleted again if it never gets there."""
         try:
             computer = self.client.create_computer(workspace_id, name, **spec.create_kwargs())
         except OrgoAPIError as exc:
-            raise ProvisioningError(f"could not create computer {name!r} ({spec.create_kwargs()}): {exc}") from exc
+            raise ProvisioningError(
+                f"could not create computer {name!r} ({spec.create_kwargs()}): {exc}"
+            ) from exc
         self.registry.created(computer.id)
         try:
             return self._wait_running(computer, timeout)

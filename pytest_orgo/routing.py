@@ -84,7 +84,9 @@ class Router:
         sync_original = httpx.HTTPTransport.handle_request
         async_original = httpx.AsyncHTTPTransport.handle_async_request
 
-        def handle_request(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+        def handle_request(
+            transport: httpx.HTTPTransport, request: httpx.Request
+        ) -> httpx.Response:
             if is_orgo_host(request.url.host):
                 response: httpx.Response = router.transport().handle_request(request)
                 return response
@@ -148,7 +150,7 @@ class Router:
         except ImportError:
             return
         router = self
-        original = websocket.WebSocket.connect
+        original: Any = websocket.WebSocket.connect
 
         def connect(sock: Any, url: str, **options: Any) -> Any:
             return original(sock, map_ws_url(url, router.ws_target()), **options)

@@ -47,7 +47,8 @@ class RunSummary:
     def line(self) -> str:
         if self.live:
             return (
-                f"orgo: live mode against {self.base_url}: {self.provisioned} computers provisioned, "
+                f"orgo: live mode against {self.base_url}: "
+                f"{self.provisioned} computers provisioned, "
                 f"{self.computer_seconds:.1f} computer-seconds"
             )
         return f"orgo: fake mode (bundled fake): {self.provisioned} computers provisioned"
@@ -67,7 +68,9 @@ class OrgoRun:
         self._provisioner: Provisioner | None = None
         self._saved_key: str | None = None
         self.router: Router | None = None
-        self.slots = ComputerSlots(shared_dir / "orgo-slots", settings.max_computers) if self.live else None
+        self.slots = (
+            ComputerSlots(shared_dir / "orgo-slots", settings.max_computers) if self.live else None
+        )
         self.api_key = os.environ.get("ORGO_API_KEY", "") if self.live else self._fake_key()
 
     # -- fake mode --------------------------------------------------------------------
@@ -97,10 +100,12 @@ class OrgoRun:
             fake = self.fake
             if fake.loopback is None:
                 fake.serve()
-            return self._fake
+            return fake
 
     def install_routing(self) -> None:
-        self.router = Router(http_target=lambda: self.served_fake.url, transport=lambda: self.fake.transport())
+        self.router = Router(
+            http_target=lambda: self.served_fake.url, transport=lambda: self.fake.transport()
+        )
         self.router.install()
 
     # -- the client, the workspace, provisioning --------------------------------------

@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+)
 
 DEFAULT_BASE_URL = "https://www.orgo.ai/api"
 DEFAULT_MAX_COMPUTERS = 2  # the free plan's limit
@@ -32,16 +40,46 @@ class Option:
 
 
 OPTIONS: tuple[Option, ...] = (
-    Option("live", "--orgo", "orgo_live", "bool", False,
-           "run against the live Orgo API (needs ORGO_API_KEY) instead of the bundled fake"),
-    Option("base_url", "--orgo-base-url", "orgo_base_url", "string", DEFAULT_BASE_URL,
-           "the Orgo API root for live runs (a standalone fake works too)"),
-    Option("max_computers", "--orgo-max-computers", "orgo_max_computers", "int", DEFAULT_MAX_COMPUTERS,
-           "live runs: at most this many computers at once, across xdist workers"),
-    Option("keep_on_failure", "--orgo-keep-on-failure", "orgo_keep_on_failure", "bool", False,
-           "leave a failed test's computer running and print how to delete it"),
-    Option("provision_timeout", "--orgo-provision-timeout", "orgo_provision_timeout", "float",
-           DEFAULT_PROVISION_TIMEOUT, "seconds to wait for a computer to be running"),
+    Option(
+        "live",
+        "--orgo",
+        "orgo_live",
+        "bool",
+        False,
+        "run against the live Orgo API (needs ORGO_API_KEY) instead of the bundled fake",
+    ),
+    Option(
+        "base_url",
+        "--orgo-base-url",
+        "orgo_base_url",
+        "string",
+        DEFAULT_BASE_URL,
+        "the Orgo API root for live runs (a standalone fake works too)",
+    ),
+    Option(
+        "max_computers",
+        "--orgo-max-computers",
+        "orgo_max_computers",
+        "int",
+        DEFAULT_MAX_COMPUTERS,
+        "live runs: at most this many computers at once, across xdist workers",
+    ),
+    Option(
+        "keep_on_failure",
+        "--orgo-keep-on-failure",
+        "orgo_keep_on_failure",
+        "bool",
+        False,
+        "leave a failed test's computer running and print how to delete it",
+    ),
+    Option(
+        "provision_timeout",
+        "--orgo-provision-timeout",
+        "orgo_provision_timeout",
+        "float",
+        DEFAULT_PROVISION_TIMEOUT,
+        "seconds to wait for a computer to be running",
+    ),
 )
 
 
@@ -54,7 +92,9 @@ class ComputerSpec(BaseModel):
     cpu: float | None = None
     os: Literal["linux", "windows"] | None = None
     gpu: Literal["none", "a10", "l40s", "a100-40gb", "a100-80gb"] | None = None
-    resolution: StrictStr | None = Field(default=None, pattern=r"^[1-9][0-9]{2,3}x[1-9][0-9]{2,3}x(8|16|24|32)$")
+    resolution: StrictStr | None = Field(
+        default=None, pattern=r"^[1-9][0-9]{2,3}x[1-9][0-9]{2,3}x(8|16|24|32)$"
+    )
     template: StrictStr | None = Field(default=None, pattern=r"^[\w.-]+/[\w.-]+@[\w.-]+$")
     disk_size_gb: StrictInt | None = Field(default=None, ge=8)
     auto_stop_minutes: StrictInt | None = Field(default=None, ge=0)

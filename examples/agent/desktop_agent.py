@@ -22,7 +22,9 @@ def write_note(computer: orgo.Computer, text: str) -> str:
     return computer.bash("cat ~/Desktop/note.txt").strip()
 
 
-def watch_for_file(computer_info: dict[str, object], computer: orgo.Computer, path: str) -> dict[str, object]:
+def watch_for_file(
+    computer_info: dict[str, object], computer: orgo.Computer, path: str
+) -> dict[str, object]:
     """Subscribe to file events on Orgo's documented URL, touch a file, return the event."""
     url = f"wss://www.orgo.ai/desktops/{computer_info['instance_id']}/ws/events?token={computer_info['vnc_password']}"
     socket = websocket.create_connection(url, timeout=10)

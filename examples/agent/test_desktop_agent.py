@@ -9,9 +9,9 @@ import pytest
 if sys.version_info < (3, 12):
     pytest.skip("the official orgo SDK imports only on Python >= 3.12", allow_module_level=True)
 
-import orgo  # noqa: E402
+import orgo
 
-from examples.agent.desktop_agent import watch_for_file, write_note  # noqa: E402
+from examples.agent.desktop_agent import watch_for_file, write_note
 
 
 @pytest.fixture

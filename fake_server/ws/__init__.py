@@ -20,7 +20,11 @@ if TYPE_CHECKING:
     from fake_server.server import FakeOrgo
 
 Endpoint = Callable[["FakeOrgo", WebSocket], Awaitable[None]]
-ENDPOINTS: dict[str, Endpoint] = {"events": events_endpoint, "terminal": terminal_endpoint, "audio": audio_endpoint}
+ENDPOINTS: dict[str, Endpoint] = {
+    "events": events_endpoint,
+    "terminal": terminal_endpoint,
+    "audio": audio_endpoint,
+}
 
 
 def websocket_routes(fake: FakeOrgo) -> list[BaseRoute]:

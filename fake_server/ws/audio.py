@@ -74,7 +74,9 @@ async def audio_endpoint(fake: FakeOrgo, websocket: WebSocket) -> None:
             if kind == "ping":
                 await websocket.send_json({"type": "pong"})
             else:
-                await websocket.send_json({"type": "error", "message": f"Unknown message: {text[:100]}"})
+                await websocket.send_json(
+                    {"type": "error", "message": f"Unknown message: {text[:100]}"}
+                )
     except (WebSocketDisconnect, RuntimeError):
         return
     finally:
@@ -84,7 +86,9 @@ async def audio_endpoint(fake: FakeOrgo, websocket: WebSocket) -> None:
             await sender
 
 
-async def _stream(websocket: WebSocket, player: AudioPlayer, sample_rate: int, channels: int, fast: bool) -> None:
+async def _stream(
+    websocket: WebSocket, player: AudioPlayer, sample_rate: int, channels: int, fast: bool
+) -> None:
     loop = asyncio.get_running_loop()
     cursor = player.open_cursor()
     due = loop.time()

@@ -43,7 +43,9 @@ async def open_desktop_socket(fake: FakeOrgo, websocket: WebSocket) -> Computer 
     with fake.state.lock:
         computer = fake.state.find_computer(computer_ident(websocket))
         running = computer is not None and fake.state.status(computer) == "running"
-        token_ok = computer is not None and websocket.query_params.get("token") == computer.vnc_password
+        token_ok = (
+            computer is not None and websocket.query_params.get("token") == computer.vnc_password
+        )
     if computer is None:
         await websocket.close(CLOSE_NOT_FOUND, "Computer not found")
         return None

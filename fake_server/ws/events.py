@@ -30,7 +30,10 @@ if TYPE_CHECKING:
 
 def encode_event(event: DesktopEvent) -> str:
     return json.dumps(
-        {"type": "event", "event": {"type": event.type, "timestamp": iso(event.timestamp), "data": event.data}},
+        {
+            "type": "event",
+            "event": {"type": event.type, "timestamp": iso(event.timestamp), "data": event.data},
+        },
         separators=(",", ":"),
     )
 
@@ -42,7 +45,10 @@ def reply_to(message: str) -> dict[str, Any] | None:
     except ValueError:
         return {"type": "error", "message": "Invalid message: not JSON"}
     if not isinstance(body, dict) or not isinstance(body.get("type"), str):
-        return {"type": "error", "message": "Invalid message: expected an object with a string 'type'"}
+        return {
+            "type": "error",
+            "message": "Invalid message: expected an object with a string 'type'",
+        }
     kind = body["type"]
     if kind == "ping":
         return None
@@ -66,7 +72,9 @@ async def events_endpoint(fake: FakeOrgo, websocket: WebSocket) -> None:
     replies: list[str] = []
     fake.events.add(connection)
     fake.attach_desktop(computer)
-    ping: Callable[[], asyncio.Future[None]] | None = websocket.scope.get("extensions", {}).get(PING_EXTENSION)
+    ping: Callable[[], asyncio.Future[None]] | None = websocket.scope.get("extensions", {}).get(
+        PING_EXTENSION
+    )
     pump = asyncio.create_task(_pump(websocket, connection, wake_event, replies, ping))
     try:
         while True:
@@ -75,7 +83,9 @@ async def events_endpoint(fake: FakeOrgo, websocket: WebSocket) -> None:
                 break
             text = message.get("text")
             if text is None:
-                replies.append(json.dumps({"type": "error", "message": "Invalid message: expected text"}))
+                replies.append(
+                    json.dumps({"type": "error", "message": "Invalid message: expected text"})
+                )
             else:
                 replies.append(json.dumps(_handle(connection, text), separators=(",", ":")))
             wake_event.set()

@@ -91,8 +91,14 @@ class EventConnection:
     def stats(self) -> ConnectionStats:
         with self._lock:
             return ConnectionStats(
-                self.id, self.computer_id, tuple(sorted(self.subscriptions)), self.sent,
-                self.dropped, len(self.queued), self.unacknowledged, self.open,
+                self.id,
+                self.computer_id,
+                tuple(sorted(self.subscriptions)),
+                self.sent,
+                self.dropped,
+                len(self.queued),
+                self.unacknowledged,
+                self.open,
             )
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 def prompt(session: ShellSession) -> str:
     cwd = session.cwd
-    shown = "~" + cwd[len(HOME):] if cwd == HOME or cwd.startswith(HOME + "/") else cwd
+    shown = "~" + cwd[len(HOME) :] if cwd == HOME or cwd.startswith(HOME + "/") else cwd
     return f"user@orgo:{shown}$ "
 
 
@@ -102,7 +102,9 @@ async def terminal_endpoint(fake: FakeOrgo, websocket: WebSocket) -> None:
     unregister = fake.sockets.register(computer.id, websocket)
     try:
         if cols is None or rows is None:
-            await websocket.send_json({"type": "error", "message": "cols and rows must be integers from 1 to 1000"})
+            await websocket.send_json(
+                {"type": "error", "message": "cols and rows must be integers from 1 to 1000"}
+            )
         await websocket.send_json({"type": "output", "data": prompt(terminal.session)})
         while True:
             text = await websocket.receive_text()
@@ -127,9 +129,14 @@ async def _handle(terminal: TerminalSession, text: str) -> tuple[list[dict[str, 
     if kind == "ping":
         return [{"type": "pong"}], None
     if kind == "resize":
-        cols, rows = _size(message.get("cols"), terminal.cols), _size(message.get("rows"), terminal.rows)
+        cols, rows = (
+            _size(message.get("cols"), terminal.cols),
+            _size(message.get("rows"), terminal.rows),
+        )
         if cols is None or rows is None:
-            return [{"type": "error", "message": "cols and rows must be integers from 1 to 1000"}], None
+            return [
+                {"type": "error", "message": "cols and rows must be integers from 1 to 1000"}
+            ], None
         terminal.cols, terminal.rows = cols, rows
         return [], None
     if kind == "input":

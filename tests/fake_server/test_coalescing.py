@@ -35,7 +35,9 @@ def test_a_window_opened_and_closed_between_polls_is_never_seen() -> None:
     assert [(e.type, e.data["window_id"]) for e in seen] == [("window_open", "0x2")]
 
 
-def test_fake_delivers_polled_events_at_poll_boundaries_when_asked(fake: FakeOrgo, computer: dict[str, object]) -> None:
+def test_fake_delivers_polled_events_at_poll_boundaries_when_asked(
+    fake: FakeOrgo, computer: dict[str, object]
+) -> None:
     fake.coalesce_polled_events = True
     cid = str(computer["id"])
     connection = EventConnection(cid)
