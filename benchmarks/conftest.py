@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+pytest_plugins = ["pytester"]  # the plugin-overhead benchmark runs pytest in pytest
+
 _RESULTS: dict[str, dict[str, Any]] = {}
 
 

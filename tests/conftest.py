@@ -9,6 +9,8 @@ import pytest
 
 from fake_server import FakeOrgo
 
+pytest_plugins = ["pytester"]  # the plugin's own tests (tests/plugin, ...) run pytest in pytest
+
 API = "https://www.orgo.ai/api"
 KEY = "sk_test_project"
 

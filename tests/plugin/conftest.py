@@ -22,7 +22,6 @@ import pytest
 
 from orgo_helpers import BASE_INI, LIVE_KEY, StandaloneFake
 
-pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
