@@ -3,15 +3,22 @@
 The REST API is plain functions from :class:`ApiRequest` to :class:`ApiResponse`. The
 ASGI app and the in-memory httpx transport both translate into these, so the two ways
 of reaching the fake cannot drift apart, and the in-memory path costs no ASGI machinery.
+
+A route declares what it takes and answers where it is registered: its body and query
+models as ``Body[Model]`` / ``Query[Model]`` parameters of the handler, its success status
+and answer model on the decorator. :mod:`fake_server.openapi` builds the published
+OpenAPI document from those declarations, so the document cannot drift from the code.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, Unpack
 from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ValidationError
@@ -23,6 +30,7 @@ if TYPE_CHECKING:
     from fake_server.state import ApiKey, State
 
 M = TypeVar("M", bound=BaseModel)
+E = TypeVar("E", bound=Callable[..., "ApiResponse"])
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
@@ -115,13 +123,113 @@ def dump(model: BaseModel, status: int = 200) -> ApiResponse:
 Handler = Callable[["State", ApiRequest], ApiResponse]
 
 
+class Body(Generic[M]):
+    """A route's JSON body as its model, parsed when the handler asks for it.
+
+    The model is declared once, in the handler's signature (``body: Body[ClickRequest]``):
+    the router reads it from there for the OpenAPI document, and the handler gets the
+    parsed value typed. Parsing waits for :meth:`parse` so that a handler still checks
+    what it checks first (the computer exists, it runs) before a bad body becomes a 400.
+    """
+
+    __slots__ = ("_model", "_request", "_value")
+
+    def __init__(self, request: ApiRequest, model: type[M]) -> None:
+        self._request = request
+        self._model = model
+        self._value: M | None = None
+
+    def _source(self) -> Any:
+        return self._request.json()
+
+    def parse(self) -> M:
+        """The validated model; a 400 naming each bad field otherwise."""
+        if self._value is None:
+            self._value = parse_model(self._model, self._source())
+        return self._value
+
+
+class Query(Body[M]):
+    """The query string as its model (``query: Query[ScreenshotQuery]``), parsed on ask."""
+
+    __slots__ = ()
+
+    def _source(self) -> Any:
+        return self._request.query
+
+
+class RouteOptions(TypedDict, total=False):
+    """What a route declares besides its models (which are its handler's parameters)."""
+
+    auth: bool  # default True: needs a Bearer key
+    status: int  # the success status, default 200
+    answer: type[BaseModel]  # the success answer's model, for the document
+    form: type[BaseModel]  # a multipart body the handler parses itself, for the document
+    media_type: str  # of the success answer, default application/json
+    also: tuple[int, ...]  # other statuses answered in the success shape (resize: 207, 422)
+
+
 @dataclass(frozen=True)
 class Route:
+    """One route and what the OpenAPI document says about it.
+
+    ``handler`` is what the dispatcher calls, ``(state, request)``; ``endpoint`` is the
+    function as written (its ``Body``/``Query`` parameters filled in by ``handler``).
+    ``status`` is the success status: a handler answering 200 on a route declared 201
+    answers 201, so the status too is written down once.
+    """
+
     method: str
     template: str
     regex: re.Pattern[str]
     handler: Handler
     auth: bool
+    endpoint: Callable[..., ApiResponse] | None = None
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    status: int = 200
+    answer: type[BaseModel] | None = None
+    form: type[BaseModel] | None = None
+    media_type: str = "application/json"
+    also: tuple[int, ...] = ()
+
+
+def _declared(endpoint: Callable[..., ApiResponse]) -> list[tuple[type[Body[Any]], type[Any]]]:
+    """The ``Body[Model]`` / ``Query[Model]`` parameters after ``(state, request)``."""
+    parameters = list(inspect.signature(endpoint).parameters.values())[2:]
+    if not parameters:
+        return []  # nothing to resolve (control routes name some types only for mypy)
+    hints = typing.get_type_hints(endpoint)
+    declared: list[tuple[type[Body[Any]], type[Any]]] = []
+    for parameter in parameters:
+        hint = hints.get(parameter.name)
+        kind = typing.get_origin(hint)
+        if kind not in (Body, Query):
+            raise TypeError(
+                f"{endpoint.__qualname__}: parameter {parameter.name!r} must be annotated "
+                "Body[Model] or Query[Model]"
+            )
+        declared.append((kind, typing.get_args(hint)[0]))
+    return declared
+
+
+def _bind(
+    endpoint: Callable[..., ApiResponse],
+    declared: list[tuple[type[Body[Any]], type[Any]]],
+    status: int,
+) -> Handler:
+    """The ``(state, request)`` handler for an endpoint: fills its Body/Query parameters
+    and applies the route's declared success status."""
+    if not declared and status == 200:
+        return endpoint
+
+    def handler(state: State, request: ApiRequest) -> ApiResponse:
+        response = endpoint(state, request, *(kind(request, model) for kind, model in declared))
+        if response.status == 200 and status != 200:
+            response.status = status
+        return response
+
+    return handler
 
 
 class Router:
@@ -141,43 +249,71 @@ class Router:
             last = "*"
         return len(segments), segments[0], last
 
-    def add(self, method: str, template: str, handler: Handler, *, auth: bool = True) -> None:
+    def add(
+        self,
+        method: str,
+        template: str,
+        endpoint: Callable[..., ApiResponse],
+        **options: Unpack[RouteOptions],
+    ) -> None:
+        """Register ``endpoint``: ``(state, request)`` plus any ``Body[M]``/``Query[M]``
+        parameters, which declare the route's body and query models."""
         if ":path}" in template or template.startswith("/{"):
             raise ValueError(
                 f"a route template needs a literal first segment, no path convertor: {template}"
             )
+        declared = _declared(endpoint)
+        models = dict(declared)
+        status = options.get("status", 200)
         regex, _, _ = compile_path(template)
-        route = Route(method.upper(), template, regex, handler, auth)
+        route = Route(
+            method.upper(),
+            template,
+            regex,
+            _bind(endpoint, declared, status),
+            options.get("auth", True),
+            endpoint=endpoint,
+            body=models.get(Body),
+            query=models.get(Query),
+            status=status,
+            answer=options.get("answer"),
+            form=options.get("form"),
+            media_type=options.get("media_type", "application/json"),
+            also=options.get("also", ()),
+        )
+        self._register(route)
+
+    def _register(self, route: Route) -> None:
         self.routes.append(route)
-        self._index.setdefault(self._shape(template, template=True), []).append(route)
+        self._index.setdefault(self._shape(route.template, template=True), []).append(route)
 
     def route(
-        self, method: str, template: str, *, auth: bool = True
-    ) -> Callable[[Handler], Handler]:
-        def register(handler: Handler) -> Handler:
-            self.add(method, template, handler, auth=auth)
-            return handler
+        self, method: str, template: str, **options: Unpack[RouteOptions]
+    ) -> Callable[[E], E]:
+        def register(endpoint: E) -> E:
+            self.add(method, template, endpoint, **options)
+            return endpoint
 
         return register
 
-    def get(self, template: str, *, auth: bool = True) -> Callable[[Handler], Handler]:
-        return self.route("GET", template, auth=auth)
+    def get(self, template: str, **options: Unpack[RouteOptions]) -> Callable[[E], E]:
+        return self.route("GET", template, **options)
 
-    def post(self, template: str, *, auth: bool = True) -> Callable[[Handler], Handler]:
-        return self.route("POST", template, auth=auth)
+    def post(self, template: str, **options: Unpack[RouteOptions]) -> Callable[[E], E]:
+        return self.route("POST", template, **options)
 
-    def patch(self, template: str, *, auth: bool = True) -> Callable[[Handler], Handler]:
-        return self.route("PATCH", template, auth=auth)
+    def patch(self, template: str, **options: Unpack[RouteOptions]) -> Callable[[E], E]:
+        return self.route("PATCH", template, **options)
 
-    def put(self, template: str, *, auth: bool = True) -> Callable[[Handler], Handler]:
-        return self.route("PUT", template, auth=auth)
+    def put(self, template: str, **options: Unpack[RouteOptions]) -> Callable[[E], E]:
+        return self.route("PUT", template, **options)
 
-    def delete(self, template: str, *, auth: bool = True) -> Callable[[Handler], Handler]:
-        return self.route("DELETE", template, auth=auth)
+    def delete(self, template: str, **options: Unpack[RouteOptions]) -> Callable[[E], E]:
+        return self.route("DELETE", template, **options)
 
     def include(self, other: Router) -> None:
         for route in other.routes:
-            self.add(route.method, route.template, route.handler, auth=route.auth)
+            self._register(route)
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         """The route for ``method path``; 404 for an unknown path, 405 for a wrong verb."""

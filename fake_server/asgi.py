@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 RAW_SEND = "fake_server.raw_send"
-OFFLOADED = ("/bash", "/exec")  # may run a host subprocess: keep them off the event loop
+# may block (a host subprocess; waiting out the events grace period): keep them off the loop
+OFFLOADED = ("/bash", "/exec", "/connections")
 
 
 async def _abort_connection(send: Any) -> None:

@@ -61,11 +61,20 @@ class Clock:
         return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
     def advance(self, seconds: float) -> None:
-        """Move time forward and fire every timer that falls due, in time order."""
+        """Move time forward, stopping at each timer that falls due on the way, so a timer
+        sees the time it was due at (idle is stamped at +30 s, not at the end of a jump)."""
         if seconds < 0:
             raise ValueError("the clock cannot go backwards")
+        target = self.now() + seconds
+        while True:
+            due = self.next_due()
+            if due is None or due > target:
+                break
+            with self._lock:
+                self._offset += max(0.0, due - self.now())
+            self.fire_due()
         with self._lock:
-            self._offset += seconds
+            self._offset += max(0.0, target - self.now())
         self.fire_due()
 
     def call_at(self, when: float, callback: Callable[[], None]) -> Timer:

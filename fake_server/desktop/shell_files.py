@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import posixpath
+from collections.abc import Callable
 
 from fake_server.desktop.filesystem import (
     DIRECTORY_NOT_EMPTY,
@@ -20,7 +21,15 @@ from fake_server.desktop.filesystem import (
     FileSystem,
     FsError,
 )
-from fake_server.desktop.shell_runtime import Builtin, Context, Io, decode, options, registrar
+from fake_server.desktop.shell_runtime import (
+    Builtin,
+    Context,
+    Io,
+    decode,
+    missing_operand,
+    options,
+    registrar,
+)
 from fake_server.desktop.shell_session import USER
 
 COMMANDS: dict[str, Builtin] = {}
@@ -53,17 +62,27 @@ def cat(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
 def touch(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
     flags, operands = options(argv, "acmh")
     if not operands:
-        io.err.write("touch: missing file operand\nTry 'touch --help' for more information.\n")
-        return 1
+        return missing_operand("touch", io, "file operand")
+
+    def create(operand: str) -> None:
+        path = ctx.path(operand)
+        if not ctx.fs.exists(path) and "c" not in flags:  # no timestamps are simulated
+            ctx.fs.write(path, b"")
+
+    return _each_operand(operands, io, create, "touch: cannot touch '{operand}': {reason}")
+
+
+def _each_operand(
+    operands: list[str], io: Io, action: Callable[[str], None], complaint: str
+) -> int:
+    """Apply ``action`` to each operand in turn; when the disk refuses one, print
+    ``complaint`` (a template with ``{operand}`` and ``{reason}``) and carry on, status 1."""
     status = 0
     for operand in operands:
-        path = ctx.path(operand)
-        if ctx.fs.exists(path) or "c" in flags:
-            continue  # only the timestamp would change, and none is simulated
         try:
-            ctx.fs.write(path, b"")
+            action(operand)
         except FsError as exc:
-            io.err.write(f"touch: cannot touch '{operand}': {exc.reason}\n")
+            io.err.write(complaint.format(operand=operand, reason=exc.reason) + "\n")
             status = 1
     return status
 
@@ -74,10 +93,7 @@ def rm(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
     flags, operands = options(argv, "rRfdv", long)
     recursive, force = bool(flags & {"r", "R"}), "f" in flags
     if not operands:
-        if force:
-            return 0
-        io.err.write("rm: missing operand\nTry 'rm --help' for more information.\n")
-        return 1
+        return 0 if force else missing_operand("rm", io)
     status = 0
     for operand in operands:
         path = ctx.path(operand)
@@ -118,19 +134,15 @@ def rm(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
 def rmdir(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
     _, operands = options(argv, "pv")
     if not operands:
-        io.err.write("rmdir: missing operand\nTry 'rmdir --help' for more information.\n")
-        return 1
-    status = 0
-    for operand in operands:
+        return missing_operand("rmdir", io)
+
+    def remove(operand: str) -> None:
         path = ctx.path(operand)
-        try:
-            if ctx.fs.is_file(path):
-                raise FsError(path, NOT_A_DIRECTORY)
-            ctx.fs.remove(path)
-        except FsError as exc:
-            io.err.write(f"rmdir: failed to remove '{operand}': {exc.reason}\n")
-            status = 1
-    return status
+        if ctx.fs.is_file(path):
+            raise FsError(path, NOT_A_DIRECTORY)
+        ctx.fs.remove(path)
+
+    return _each_operand(operands, io, remove, "rmdir: failed to remove '{operand}': {reason}")
 
 
 @command("mkdir")
@@ -141,16 +153,13 @@ def mkdir(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
         del args[index : index + 2]
     flags, operands = options(["mkdir", *args], "pv", {"parents": "p", "verbose": "v"})
     if not operands:
-        io.err.write("mkdir: missing operand\nTry 'mkdir --help' for more information.\n")
-        return 1
-    status = 0
-    for operand in operands:
-        try:
-            ctx.fs.mkdir(ctx.path(operand), parents="p" in flags)
-        except FsError as exc:
-            io.err.write(f"mkdir: cannot create directory '{operand}': {exc.reason}\n")
-            status = 1
-    return status
+        return missing_operand("mkdir", io)
+
+    def create(operand: str) -> None:
+        ctx.fs.mkdir(ctx.path(operand), parents="p" in flags)
+
+    complaint = "mkdir: cannot create directory '{operand}': {reason}"
+    return _each_operand(operands, io, create, complaint)
 
 
 @command("ls")
@@ -249,8 +258,7 @@ def mv(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
 
 def _copy_or_move(ctx: Context, name: str, operands: list[str], io: Io, *, recursive: bool) -> int:
     if not operands:
-        io.err.write(f"{name}: missing file operand\nTry '{name} --help' for more information.\n")
-        return 1
+        return missing_operand(name, io, "file operand")
     if len(operands) == 1:
         io.err.write(
             f"{name}: missing destination file operand after '{operands[0]}'\n"

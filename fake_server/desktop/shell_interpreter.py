@@ -19,7 +19,6 @@ from typing import Final, Protocol
 
 from fake_server.desktop import shell_builtins, shell_files, shell_system, shell_text
 from fake_server.desktop.filesystem import (
-    HOME,
     IS_A_DIRECTORY,
     NO_SUCH_FILE,
     NOT_A_DIRECTORY,
@@ -78,10 +77,12 @@ class ShellHost(Protocol):
         code: str,
         *,
         timeout: float | None,
-        cwd: str = HOME,
-        env: dict[str, str] | None = None,
-        sleep: Callable[[float], None] | None = None,
-    ) -> PythonResult: ...
+        cwd: str,
+        env: dict[str, str],
+        sleep: Callable[[float], None],
+    ) -> PythonResult:
+        """Run ``code`` as a child ``python3`` of this shell (scripted answers first)."""
+        ...
 
 
 @dataclass
@@ -199,7 +200,8 @@ class Bash:
         job = max(self.session.jobs, default=0) + 1
         self.session.jobs[job] = process.pid
         self.session.last_background_pid = process.pid
-        io.err.write(f"[{job}] {process.pid}\n")
+        if self.session.interactive:  # bash -c prints no job line; an interactive shell does
+            io.err.write(f"[{job}] {process.pid}\n")
         self.finish(0)
 
     def run_command(self, command: Command, io: Io) -> int:

@@ -148,6 +148,12 @@ def registrar(table: dict[str, Builtin]) -> Callable[..., Callable[[Builtin], Bu
     return command
 
 
+def missing_operand(name: str, io: Io, what: str = "operand") -> int:
+    """coreutils' complaint about a command given nothing to act on; returns its status, 1."""
+    io.err.write(f"{name}: missing {what}\nTry '{name} --help' for more information.\n")
+    return 1
+
+
 def options(
     argv: list[str], allowed: str, long: dict[str, str] | None = None
 ) -> tuple[set[str], list[str]]:

@@ -52,6 +52,7 @@ class ShellSession:
     env: dict[str, str] = field(default_factory=default_env)
     last_exit_code: int = 0
     exited: int | None = None
+    interactive: bool = False  # a terminal, not ``bash -c``: job lines like "[1] 1234"
     variables: dict[str, str] = field(default_factory=dict)
     jobs: dict[int, int] = field(default_factory=dict)
     last_background_pid: int | None = None
@@ -91,4 +92,5 @@ class ShellSession:
             variables=dict(self.variables),
             jobs=dict(self.jobs),
             last_background_pid=self.last_background_pid,
+            interactive=self.interactive,
         )

@@ -70,6 +70,19 @@ _RESERVED: Final = frozenset(
 )
 # fmt: on
 _UNMATCHED_QUOTE: Final = "unexpected EOF while looking for matching `''"
+#: Control operators, longest first, and the tokens each stands for (``|&`` is ``2>&1 |``).
+_CONTROL_OPERATORS: Final[dict[str, tuple[Token, ...]]] = {
+    "&>>": (Redir(None, "&>>"),),
+    "&&": (Op("&&"),),
+    "&>": (Redir(None, "&>"),),
+    "||": (Op("||"),),
+    "|&": (Redir(2, ">&"), Word((Part("raw", "1"),), "1"), Op("|")),
+    "&": (Op("&"),),
+    "|": (Op("|"),),
+    ";": (Op(";"),),
+}
+#: Redirection operators, longest first, and the redirection each performs.
+_REDIRECTIONS: Final = {">>": ">>", ">&": ">&", ">|": ">", ">": ">", "<": "<"}
 
 
 # -- lexing ------------------------------------------------------------------------
@@ -141,12 +154,23 @@ def _lex_dollar(src: str, i: int, quoted: bool) -> tuple[Part | None, int]:
     return None, i + 1
 
 
-def _lex_substitution(src: str, i: int, quoted: bool) -> tuple[Part | None, int]:
-    """Lex the ``$...`` or backquoted expansion at ``src[i]``; None means a literal ``$``."""
+def _lex_substitution(
+    src: str, i: int, quoted: bool, pending: list[str], flush: Callable[[], None], parts: list[Part]
+) -> int:
+    """Lex the ``$...`` or backquoted expansion at ``src[i]`` into ``parts`` (after flushing
+    the ``pending`` text), or a lone ``$`` into ``pending``; returns the index after it."""
     if src[i] == "`":
         end = _find_backtick(src, i + 1)
-        return Part("cmd", src[i + 1 : end].replace("\\`", "`"), quoted), end + 1
-    return _lex_dollar(src, i, quoted)
+        part: Part | None = Part("cmd", src[i + 1 : end].replace("\\`", "`"), quoted)
+        i = end + 1
+    else:
+        part, i = _lex_dollar(src, i, quoted)
+    if part is None:
+        pending.append("$")
+    else:
+        flush()
+        parts.append(part)
+    return i
 
 
 def lex_double_quoted(src: str, i: int, *, until_quote: bool = True) -> tuple[list[Part], int]:
@@ -173,12 +197,7 @@ def lex_double_quoted(src: str, i: int, *, until_quote: bool = True) -> tuple[li
                 buf.append(src[i + 1])
             i += 2
         elif c in "$`":
-            part, i = _lex_substitution(src, i, quoted=True)
-            if part is None:
-                buf.append("$")
-            else:
-                flush()
-                parts.append(part)
+            i = _lex_substitution(src, i, True, buf, flush, parts)
         else:
             buf.append(c)
             i += 1
@@ -189,6 +208,7 @@ def lex_double_quoted(src: str, i: int, *, until_quote: bool = True) -> tuple[li
 
 
 def lex(src: str) -> list[Token]:
+    """A command line as words (kept as quoted parts), operators and redirections."""
     tokens: list[Token] = []
     parts: list[Part] = []
     raw: list[str] = []
@@ -249,12 +269,7 @@ def lex(src: str) -> list[Token]:
             parts.append(Part("lit", decode_escapes(src[i + 2 : end], printf=True)[0], True))
             i = end + 1
         elif c in "$`":
-            part, i = _lex_substitution(src, i, quoted=False)
-            if part is None:
-                raw.append("$")
-            else:
-                flush_raw()
-                parts.append(part)
+            i = _lex_substitution(src, i, False, raw, flush_raw, parts)
         elif c in _OPERATOR_CHARS:
             i = _lex_operator(src, i, tokens, parts, raw, end_word)
         else:
@@ -280,46 +295,20 @@ def _lex_operator(
     else:
         fd = None
         end_word(i)
-    if c == ";":
-        if two == ";;":
-            raise ShellSyntaxError("syntax error near unexpected token `;;'")
-        tokens.append(Op(";"))
-        return i + 1
-    if c == "&":
-        if two == "&&":
-            tokens.append(Op("&&"))
-            return i + 2
-        if src.startswith("&>>", i):
-            tokens.append(Redir(None, "&>>"))
-            return i + 3
-        if two == "&>":
-            tokens.append(Redir(None, "&>"))
-            return i + 2
-        tokens.append(Op("&"))
-        return i + 1
-    if c == "|":
-        if two == "||":
-            tokens.append(Op("||"))
-            return i + 2
-        if two == "|&":
-            tokens.extend([Redir(2, ">&"), Word((Part("raw", "1"),), "1"), Op("|")])
-            return i + 2
-        tokens.append(Op("|"))
-        return i + 1
-    if c == ">":
-        for op, token in ((">>", ">>"), (">&", ">&"), (">|", ">")):
-            if two == op:
-                tokens.append(Redir(fd, token))
-                return i + 2
-        tokens.append(Redir(fd, ">"))
-        return i + 1
-    if c == "<":
-        if two == "<<":
-            raise Unsupported("here-documents (<<) and here-strings (<<<)")
-        if two in ("<&", "<>", "<("):
-            raise Unsupported(f"`{two}'")
-        tokens.append(Redir(fd, "<"))
-        return i + 1
+    if two == ";;":
+        raise ShellSyntaxError("syntax error near unexpected token `;;'")
+    if two == "<<":
+        raise Unsupported("here-documents (<<) and here-strings (<<<)")
+    if two in ("<&", "<>", "<("):
+        raise Unsupported(f"`{two}'")
+    for text, produced in _CONTROL_OPERATORS.items():
+        if src.startswith(text, i):
+            tokens.extend(produced)
+            return i + len(text)
+    for text, op in _REDIRECTIONS.items():
+        if src.startswith(text, i):
+            tokens.append(Redir(fd, op))
+            return i + len(text)
     raise Unsupported("subshells `( ... )'")
 
 
@@ -398,6 +387,7 @@ def _is_reserved(word: Word) -> bool:
 
 
 def parse(tokens: list[Token]) -> list[AndOr]:
+    """The and-or lists of a lexed command line, in order; raises before anything runs."""
     items: list[AndOr] = []
     pos = 0
 

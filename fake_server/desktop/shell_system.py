@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 
 from fake_server.desktop.processes import ProcessError
-from fake_server.desktop.shell_runtime import Builtin, Context, Io, options, registrar
+from fake_server.desktop.shell_runtime import (
+    Builtin,
+    Context,
+    Io,
+    missing_operand,
+    options,
+    registrar,
+)
 from fake_server.desktop.shell_session import SHELL_PID, USER
 
 COMMANDS: dict[str, Builtin] = {}
@@ -138,8 +145,7 @@ def killall(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
 @command("sleep")
 def sleep(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
     if len(argv) < 2:
-        io.err.write("sleep: missing operand\nTry 'sleep --help' for more information.\n")
-        return 1
+        return missing_operand("sleep", io)
     total = 0.0
     units = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
     for arg in argv[1:]:

@@ -30,20 +30,34 @@ class _InputFailed(Exception):
     """An input file could not be read; the message has already been printed."""
 
 
-def _read_inputs(ctx: Context, name: str, operands: list[str], io: Io) -> Iterator[tuple[str, str]]:
-    """(label, text) per operand, stdin for none or ``-``; errors reported coreutils-style."""
+def _read_each(
+    ctx: Context, name: str, operands: list[str], io: Io
+) -> Iterator[tuple[str, str | None]]:
+    """(label, text) per operand, stdin for none or ``-``; the text is None for an operand
+    that cannot be read, after reporting why in the tool's words."""
     for operand in operands or ["-"]:
         if operand == "-":
             yield "(standard input)" if not operands else "-", io.stdin
             continue
         try:
-            yield operand, decode(ctx.fs.read(ctx.path(operand)))
+            text: str | None = decode(ctx.fs.read(ctx.path(operand)))
         except FsError as exc:
             if name in ("head", "tail"):
                 io.err.write(f"{name}: cannot open '{operand}' for reading: {exc.reason}\n")
             else:
                 io.err.write(f"{name}: {operand}: {exc.reason}\n")
-            raise _InputFailed from None
+            text = None
+        yield operand, text
+
+
+def _read_inputs(ctx: Context, name: str, operands: list[str], io: Io) -> list[tuple[str, str]]:
+    """Like :func:`_read_each`, but the first unreadable operand fails the whole read."""
+    inputs: list[tuple[str, str]] = []
+    for label, text in _read_each(ctx, name, operands, io):
+        if text is None:
+            raise _InputFailed
+        inputs.append((label, text))
+    return inputs
 
 
 @command("echo")
@@ -162,7 +176,7 @@ def head_or_tail(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> 
     status = 0
     chunks: list[str] = []
     try:
-        inputs = list(_read_inputs(ctx, name, operands, io))
+        inputs = _read_inputs(ctx, name, operands, io)
     except _InputFailed:
         inputs, status = [], 1
     for index, (label, text) in enumerate(inputs):
@@ -187,10 +201,8 @@ def wc(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
     columns = [f for f in "lwmc" if f in flags] or ["l", "w", "c"]
     status = 0
     rows: list[tuple[list[int], str | None]] = []
-    for operand in operands or ["-"]:
-        try:
-            ((_, text),) = _read_inputs(ctx, "wc", [operand] if operands else [], io)
-        except _InputFailed:
+    for label, text in _read_each(ctx, "wc", operands, io):
+        if text is None:
             status = 1
             continue
         counts = {
@@ -199,7 +211,7 @@ def wc(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
             "c": len(text.encode()),
             "m": len(text),
         }
-        rows.append(([counts[c] for c in columns], operand if operands else None))
+        rows.append(([counts[c] for c in columns], label if operands else None))
     if len(rows) > 1:
         totals = [sum(row[0][i] for row in rows) for i in range(len(columns))]
         rows.append((totals, "total"))
@@ -209,9 +221,9 @@ def wc(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
         width = 7
     else:
         width = max(len(str(n)) for row in rows for n in row[0])
-    for numbers, label in rows:
+    for numbers, name in rows:
         line = " ".join(f"{n:>{width}}" for n in numbers)
-        io.out.write(line + (f" {label}" if label else "") + "\n")
+        io.out.write(line + (f" {name}" if name else "") + "\n")
     return status
 
 
@@ -250,10 +262,8 @@ def grep(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
         return 2
     show_names = ("H" in flags or len(operands) > 1) and "h" not in flags
     found, status = False, 0
-    for operand in operands or ["-"]:
-        try:
-            ((label, text),) = _read_inputs(ctx, "grep", [operand] if operands else [], io)
-        except _InputFailed:
+    for label, text in _read_each(ctx, "grep", operands, io):
+        if text is None:
             status = 2
             continue
         count = 0
@@ -320,10 +330,10 @@ def sort(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
     long = {"reverse": "r", "numeric-sort": "n", "unique": "u", "ignore-case": "f"}
     flags, operands = options(argv, "rnuf", long)
     try:
-        texts = [text for _, text in _read_inputs(ctx, "sort", operands, io)]
+        inputs = _read_inputs(ctx, "sort", operands, io)
     except _InputFailed:
         return 2
-    lines = [line for text in texts for line in text.splitlines()]
+    lines = [line for _, text in inputs for line in text.splitlines()]
 
     def key(line: str) -> tuple[float, str]:
         text = line.lower() if "f" in flags else line

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from fake_server.api import ApiRequest, ApiResponse, Router, dump, ok
+from fake_server.api import ApiRequest, ApiResponse, Body, Query, Router, dump, ok
 from fake_server.desktop.desktop import Desktop
 from fake_server.desktop.keys import UnknownKey
 from fake_server.errors import ApiError, bad_request
@@ -33,19 +33,19 @@ def _desktop(state: State, request: ApiRequest) -> Desktop:
     return state.require_running(computer_of(state, request))
 
 
-@router.post("/computers/{computer_id}/click")
-def click(state: State, request: ApiRequest) -> ApiResponse:
+@router.post("/computers/{computer_id}/click", answer=ActionOut)
+def click(state: State, request: ApiRequest, given: Body[ClickRequest]) -> ApiResponse:
     desktop = _desktop(state, request)
-    body = request.model(ClickRequest)
+    body = given.parse()
     desktop.click(body.x, body.y, body.button, body.double)
     details = {"x": body.x, "y": body.y, "button": body.button, "double": body.double}
     return dump(ActionOut(action="double_click" if body.double else "click", details=details))
 
 
-@router.post("/computers/{computer_id}/drag")
-def drag(state: State, request: ApiRequest) -> ApiResponse:
+@router.post("/computers/{computer_id}/drag", answer=ActionOut)
+def drag(state: State, request: ApiRequest, given: Body[DragRequest]) -> ApiResponse:
     desktop = _desktop(state, request)
-    body = request.model(DragRequest)
+    body = given.parse()
     desktop.drag((body.start_x, body.start_y), (body.end_x, body.end_y))
     details = {
         "start_x": body.start_x,
@@ -56,18 +56,18 @@ def drag(state: State, request: ApiRequest) -> ApiResponse:
     return dump(ActionOut(action="drag", details=details))
 
 
-@router.post("/computers/{computer_id}/type")
-def type_text(state: State, request: ApiRequest) -> ApiResponse:
+@router.post("/computers/{computer_id}/type", answer=ActionOut)
+def type_text(state: State, request: ApiRequest, given: Body[TypeRequest]) -> ApiResponse:
     desktop = _desktop(state, request)
-    body = request.model(TypeRequest)
+    body = given.parse()
     desktop.type_text(body.text)
     return dump(ActionOut(action="type", details={"text_length": len(body.text)}))
 
 
-@router.post("/computers/{computer_id}/key")
-def key(state: State, request: ApiRequest) -> ApiResponse:
+@router.post("/computers/{computer_id}/key", answer=ActionOut)
+def key(state: State, request: ApiRequest, given: Body[KeyRequest]) -> ApiResponse:
     desktop = _desktop(state, request)
-    body = request.model(KeyRequest)
+    body = given.parse()
     try:
         desktop.key(body.key)
     except UnknownKey as exc:
@@ -75,11 +75,11 @@ def key(state: State, request: ApiRequest) -> ApiResponse:
     return dump(ActionOut(action="key_press", details={"key": body.key}))
 
 
-@router.post("/computers/{computer_id}/scroll")
-def scroll(state: State, request: ApiRequest) -> ApiResponse:
+@router.post("/computers/{computer_id}/scroll", answer=ActionOut)
+def scroll(state: State, request: ApiRequest, given: Body[ScrollRequest]) -> ApiResponse:
     computer = computer_of(state, request)
     desktop = state.require_running(computer)
-    body = request.model(ScrollRequest)
+    body = given.parse()
     if computer.os == "windows" and (body.x is not None or body.y is not None):
         raise bad_request("x and y are not supported when scrolling on Windows")
     desktop.scroll(body.direction, body.amount, body.x, body.y)
@@ -88,18 +88,18 @@ def scroll(state: State, request: ApiRequest) -> ApiResponse:
     )
 
 
-@router.post("/computers/{computer_id}/move")
-def move_mouse(state: State, request: ApiRequest) -> ApiResponse:
+@router.post("/computers/{computer_id}/move", answer=ActionOut)
+def move_mouse(state: State, request: ApiRequest, given: Body[MoveMouseRequest]) -> ApiResponse:
     desktop = _desktop(state, request)
-    body = request.model(MoveMouseRequest)
+    body = given.parse()
     desktop.move_pointer(body.x, body.y)
     return dump(ActionOut(action="move", details={"x": body.x, "y": body.y}))
 
 
-@router.post("/computers/{computer_id}/wait")
-def wait(state: State, request: ApiRequest) -> ApiResponse:
+@router.post("/computers/{computer_id}/wait", answer=ActionOut)
+def wait(state: State, request: ApiRequest, given: Body[WaitRequest]) -> ApiResponse:
     _desktop(state, request)
-    body = request.model(WaitRequest)
+    body = given.parse()
     seconds = body.seconds if body.seconds is not None else body.duration
     if seconds is None:
         raise bad_request("seconds is required (a number from 0 to 60)")
@@ -112,10 +112,10 @@ def wait(state: State, request: ApiRequest) -> ApiResponse:
 
 
 @router.get("/computers/{computer_id}/screenshot")
-def screenshot(state: State, request: ApiRequest) -> ApiResponse:
+def screenshot(state: State, request: ApiRequest, asked: Query[ScreenshotQuery]) -> ApiResponse:
     computer = computer_of(state, request)
     desktop = state.require_running(computer)
-    query = request.query_model(ScreenshotQuery)
+    query = asked.parse()
     png = desktop.screenshot_png()
     if query.response_format == "base64":
         return ok(
@@ -142,7 +142,7 @@ def screenshot(state: State, request: ApiRequest) -> ApiResponse:
     )
 
 
-@router.get("/storage/screenshots/{shot_id}.png")
+@router.get("/storage/screenshots/{shot_id}.png", media_type="image/png")
 def stored_screenshot(state: State, request: ApiRequest) -> ApiResponse:
     shot = state.storage.screenshots.get(request.path_params["shot_id"])
     assert request.key is not None
@@ -152,9 +152,9 @@ def stored_screenshot(state: State, request: ApiRequest) -> ApiResponse:
 
 
 @router.post("/computers/{computer_id}/bash")
-def bash(state: State, request: ApiRequest) -> ApiResponse:
+def bash(state: State, request: ApiRequest, given: Body[BashRequest]) -> ApiResponse:
     desktop = _desktop(state, request)
-    body = request.model(BashRequest)
+    body = given.parse()
     result = desktop.run_bash(body.command, timeout=float(body.timeout))
     return ok(
         {
@@ -168,9 +168,9 @@ def bash(state: State, request: ApiRequest) -> ApiResponse:
 
 
 @router.post("/computers/{computer_id}/exec")
-def exec_python(state: State, request: ApiRequest) -> ApiResponse:
+def exec_python(state: State, request: ApiRequest, given: Body[ExecRequest]) -> ApiResponse:
     desktop = _desktop(state, request)
-    body = request.model(ExecRequest)
+    body = given.parse()
     result = desktop.run_python(body.code, timeout=float(body.timeout))
     answer: dict[str, object] = {
         "success": result.success,
@@ -185,9 +185,9 @@ def exec_python(state: State, request: ApiRequest) -> ApiResponse:
 
 
 @router.post("/computers/{computer_id}/stream/start")
-def stream_start(state: State, request: ApiRequest) -> ApiResponse:
+def stream_start(state: State, request: ApiRequest, given: Body[StreamStartRequest]) -> ApiResponse:
     computer = computer_of(state, request)
-    body = request.model(StreamStartRequest)
+    body = given.parse()
     stream = state.start_stream(computer, body.connection_name)
     return ok({"success": True, "status": "streaming", "pid": stream.pid})
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fake_server.api import ApiRequest, ApiResponse, Router, dump, ok
+from fake_server.api import ApiRequest, ApiResponse, Body, Router, dump, ok
 from fake_server.errors import ApiError, bad_request
 from fake_server.events_catalog import EVENT_TYPES
 from fake_server.models import (
     AutoStopUpdate,
     CloneRequest,
     ComputerCreate,
+    ComputerOut,
     LifecycleOut,
     MoveWorkspaceRequest,
     ResizeRequest,
@@ -28,15 +29,13 @@ def computer_of(state: State, request: ApiRequest) -> Computer:
     return state.computer(key_of(request), request.path_params["computer_id"])
 
 
-def _computer_answer(
-    state: State, request: ApiRequest, computer: Computer, status: int = 200
-) -> ApiResponse:
-    return dump(computer_out(state, computer, request.origin), status)
+def _computer_answer(state: State, request: ApiRequest, computer: Computer) -> ApiResponse:
+    return dump(computer_out(state, computer, request.origin))
 
 
-@router.post("/computers")
-def create_computer(state: State, request: ApiRequest) -> ApiResponse:
-    body = request.model(ComputerCreate)
+@router.post("/computers", status=201, answer=ComputerOut)
+def create_computer(state: State, request: ApiRequest, given: Body[ComputerCreate]) -> ApiResponse:
+    body = given.parse()
     key = key_of(request)
     workspace_id = body.workspace_id or body.project_id
     if workspace_id:
@@ -59,10 +58,10 @@ def create_computer(state: State, request: ApiRequest) -> ApiResponse:
         template_ref=body.template_ref,
         image=body.image,
     )
-    return _computer_answer(state, request, computer, 201)
+    return _computer_answer(state, request, computer)
 
 
-@router.get("/computers")
+@router.get("/computers", status=405)  # documented: there is no list here
 def list_computers(state: State, request: ApiRequest) -> ApiResponse:
     raise ApiError(
         405,
@@ -71,7 +70,7 @@ def list_computers(state: State, request: ApiRequest) -> ApiResponse:
     )
 
 
-@router.get("/computers/{computer_id}")
+@router.get("/computers/{computer_id}", answer=ComputerOut)
 def get_computer(state: State, request: ApiRequest) -> ApiResponse:
     return _computer_answer(state, request, computer_of(state, request))
 
@@ -82,22 +81,22 @@ def delete_computer(state: State, request: ApiRequest) -> ApiResponse:
     return ok({"success": True})
 
 
-@router.post("/computers/{computer_id}/start")
+@router.post("/computers/{computer_id}/start", answer=LifecycleOut)
 def start(state: State, request: ApiRequest) -> ApiResponse:
     return dump(LifecycleOut(status=state.start(computer_of(state, request))))
 
 
-@router.post("/computers/{computer_id}/stop")
+@router.post("/computers/{computer_id}/stop", answer=LifecycleOut)
 def stop(state: State, request: ApiRequest) -> ApiResponse:
     return dump(LifecycleOut(status=state.stop(computer_of(state, request))))
 
 
-@router.post("/computers/{computer_id}/restart")
+@router.post("/computers/{computer_id}/restart", answer=LifecycleOut)
 def restart(state: State, request: ApiRequest) -> ApiResponse:
     return dump(LifecycleOut(status=state.restart(computer_of(state, request))))
 
 
-@router.post("/computers/{computer_id}/ensure-running")
+@router.post("/computers/{computer_id}/ensure-running", answer=ComputerOut)
 def ensure_running(state: State, request: ApiRequest) -> ApiResponse:
     computer = computer_of(state, request)
     if state.status(computer) == "stopped":
@@ -112,30 +111,30 @@ def get_auto_stop(state: State, request: ApiRequest) -> ApiResponse:
 
 
 @router.patch("/computers/{computer_id}/auto-stop")
-def set_auto_stop(state: State, request: ApiRequest) -> ApiResponse:
+def set_auto_stop(state: State, request: ApiRequest, given: Body[AutoStopUpdate]) -> ApiResponse:
     computer = computer_of(state, request)
-    body = request.model(AutoStopUpdate)
+    body = given.parse()
     computer.auto_stop_minutes = body.auto_stop_minutes
     return ok({"auto_stop_minutes": computer.auto_stop_minutes, "configurable": True})
 
 
-@router.post("/computers/{computer_id}/clone")
-def clone(state: State, request: ApiRequest) -> ApiResponse:
+@router.post("/computers/{computer_id}/clone", status=201, answer=ComputerOut)
+def clone(state: State, request: ApiRequest, given: Body[CloneRequest]) -> ApiResponse:
     computer = computer_of(state, request)
-    body = request.model(CloneRequest)
+    body = given.parse()
     copy = state.clone(
         key_of(request),
         computer,
         name=body.name,
         target_workspace_id=body.target_workspace_id or body.workspace_id,
     )
-    return _computer_answer(state, request, copy, 201)
+    return _computer_answer(state, request, copy)
 
 
-@router.patch("/computers/{computer_id}/resize")
-def resize(state: State, request: ApiRequest) -> ApiResponse:
+@router.patch("/computers/{computer_id}/resize", also=(207, 422))
+def resize(state: State, request: ApiRequest, given: Body[ResizeRequest]) -> ApiResponse:
     computer = computer_of(state, request)
-    body = request.model(ResizeRequest)
+    body = given.parse()
     results, ran = state.resize(
         computer,
         vcpus=body.vcpus if body.vcpus is not None else body.cpu,
@@ -164,9 +163,11 @@ def resize(state: State, request: ApiRequest) -> ApiResponse:
 
 
 @router.patch("/computers/{computer_id}/move")
-def move_to_workspace(state: State, request: ApiRequest) -> ApiResponse:
+def move_to_workspace(
+    state: State, request: ApiRequest, given: Body[MoveWorkspaceRequest]
+) -> ApiResponse:
     computer = computer_of(state, request)
-    body = request.model(MoveWorkspaceRequest)
+    body = given.parse()
     target_id = body.workspace_id or body.project_id
     if not target_id:
         raise bad_request("workspace_id is required")

@@ -6,10 +6,10 @@ import mimetypes
 import posixpath
 from urllib.parse import quote
 
-from fake_server.api import ApiRequest, ApiResponse, Router, ok
+from fake_server.api import ApiRequest, ApiResponse, Body, Query, Router, ok
 from fake_server.desktop.filesystem import HOME, FileSystem, FsError
 from fake_server.errors import ApiError, bad_request, forbidden, not_found
-from fake_server.models import ExportRequest, FileIdQuery, FilesQuery
+from fake_server.models import ExportRequest, FileIdQuery, FilesQuery, Request
 from fake_server.multipart import parse_multipart
 from fake_server.routes.computers import key_of
 from fake_server.state import State
@@ -19,8 +19,25 @@ from fake_server.views import file_out
 router = Router()
 
 
-def _stored_file(state: State, request: ApiRequest) -> StoredFile:
-    query = request.query_model(FileIdQuery)
+class UploadForm(Request):
+    """The multipart fields of ``POST /files/upload``, for the OpenAPI document: the
+    handler reads the form itself (the 10 MB limit and the filename rules are its own)."""
+
+    file: bytes
+    workspaceId: str | None = None
+    projectId: str | None = None
+    desktopId: str | None = None
+
+
+class SignedUrlQuery(Request):
+    """The signature of a download URL (missing parts simply fail the check)."""
+
+    expires: str = ""
+    signature: str = ""
+
+
+def _stored_file(state: State, request: ApiRequest, asked: Query[FileIdQuery]) -> StoredFile:
+    query = asked.parse()
     stored = state.storage.files.get(query.id)
     if stored is None:
         raise not_found("File not found")
@@ -28,7 +45,7 @@ def _stored_file(state: State, request: ApiRequest) -> StoredFile:
     return stored
 
 
-@router.post("/files/upload")
+@router.post("/files/upload", form=UploadForm)
 def upload(state: State, request: ApiRequest) -> ApiResponse:
     parts = parse_multipart(request.headers.get("content-type", ""), request.body)
     fields = {p.name: p for p in parts}
@@ -77,8 +94,8 @@ def upload(state: State, request: ApiRequest) -> ApiResponse:
 
 
 @router.get("/files")
-def list_files(state: State, request: ApiRequest) -> ApiResponse:
-    query = request.query_model(FilesQuery)
+def list_files(state: State, request: ApiRequest, asked: Query[FilesQuery]) -> ApiResponse:
+    query = asked.parse()
     workspace_id = query.workspaceId or query.projectId
     if not workspace_id:
         raise bad_request("workspaceId is required")
@@ -88,8 +105,8 @@ def list_files(state: State, request: ApiRequest) -> ApiResponse:
 
 
 @router.post("/files/export")
-def export(state: State, request: ApiRequest) -> ApiResponse:
-    body = request.model(ExportRequest)
+def export(state: State, request: ApiRequest, given: Body[ExportRequest]) -> ApiResponse:
+    body = given.parse()
     computer = state.computer(key_of(request), body.desktopId)
     desktop = state.require_running(computer)
     path = FileSystem.resolve(body.path)
@@ -115,25 +132,24 @@ def export(state: State, request: ApiRequest) -> ApiResponse:
 
 
 @router.get("/files/download")
-def download(state: State, request: ApiRequest) -> ApiResponse:
-    stored = _stored_file(state, request)
+def download(state: State, request: ApiRequest, asked: Query[FileIdQuery]) -> ApiResponse:
+    stored = _stored_file(state, request, asked)
     return ok({"url": request.origin + state.storage.signed_path(stored.id)})
 
 
 @router.delete("/files/delete")
-def delete(state: State, request: ApiRequest) -> ApiResponse:
-    stored = _stored_file(state, request)
+def delete(state: State, request: ApiRequest, asked: Query[FileIdQuery]) -> ApiResponse:
+    stored = _stored_file(state, request, asked)
     del state.storage.files[stored.id]
     return ok({"success": True})
 
 
-@router.get("/storage/files/{file_id}", auth=False)
-def serve_file(state: State, request: ApiRequest) -> ApiResponse:
+@router.get("/storage/files/{file_id}", auth=False, media_type="*/*")
+def serve_file(state: State, request: ApiRequest, asked: Query[SignedUrlQuery]) -> ApiResponse:
     """The signed URL: no API key needed, but the signature must match and be fresh."""
     file_id = request.path_params["file_id"]
-    expires = request.query.get("expires", "")
-    signature = request.query.get("signature", "")
-    if not state.storage.check_signature(file_id, expires, signature):
+    signed = asked.parse()
+    if not state.storage.check_signature(file_id, signed.expires, signed.signature):
         raise ApiError(403, "Invalid or expired download URL")
     stored = state.storage.files.get(file_id)
     if stored is None:

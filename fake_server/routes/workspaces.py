@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fake_server.api import ApiRequest, ApiResponse, Router, ok
-from fake_server.models import WorkspaceCreate
+from fake_server import openapi
+from fake_server.api import ApiRequest, ApiResponse, Body, Router, ok
+from fake_server.models import WorkspaceCreate, WorkspaceOut
 from fake_server.state import ApiKey, State
 from fake_server.views import workspace_out
 
@@ -27,12 +28,14 @@ def list_workspaces(state: State, request: ApiRequest) -> ApiResponse:
     return ok({_list_key(request): items})
 
 
-def create_workspace(state: State, request: ApiRequest) -> ApiResponse:
-    body = request.model(WorkspaceCreate)
+def create_workspace(
+    state: State, request: ApiRequest, given: Body[WorkspaceCreate]
+) -> ApiResponse:
+    body = given.parse()
     workspace = state.create_workspace(
         _key(request), body.name, icon_url=body.icon_url, status=body.status
     )
-    return ok(workspace_out(state, workspace, request.origin).model_dump(mode="json"), status=201)
+    return ok(workspace_out(state, workspace, request.origin).model_dump(mode="json"))
 
 
 def get_workspace(state: State, request: ApiRequest) -> ApiResponse:
@@ -52,7 +55,11 @@ def delete_workspace(state: State, request: ApiRequest) -> ApiResponse:
 
 for prefix in ("/workspaces", "/projects"):
     router.add("GET", prefix, list_workspaces)
-    router.add("POST", prefix, create_workspace)
-    router.add("GET", prefix + "/by-name/{name}", get_workspace_by_name)
-    router.add("GET", prefix + "/{workspace_id}", get_workspace)
+    router.add("POST", prefix, create_workspace, status=201, answer=WorkspaceOut)
+    router.add("GET", prefix + "/by-name/{name}", get_workspace_by_name, answer=WorkspaceOut)
+    router.add("GET", prefix + "/{workspace_id}", get_workspace, answer=WorkspaceOut)
     router.add("DELETE", prefix + "/{workspace_id}", delete_workspace)
+
+# The API's own description (GET /api/openapi.json), built from every route table; it
+# rides along with the first table so that every api_router() serves it.
+router.include(openapi.router)

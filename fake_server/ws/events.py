@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -122,19 +123,24 @@ async def _pump(
     """Send replies and events; ping for acknowledgement once enough are outstanding."""
     awaiting_pong = False
 
+    loop = asyncio.get_running_loop()
+
     def acknowledged(count: int) -> Callable[[asyncio.Future[None]], None]:
         def done(future: asyncio.Future[None]) -> None:
             nonlocal awaiting_pong
-            awaiting_pong = False
+            awaiting_pong = connection.awaiting_ack = False
             if not future.cancelled():
                 connection.acknowledge(count)
-                wake.set()
+            wake.set()
 
         return done
 
     while True:
         await wake.wait()
         wake.clear()
+        deadline = connection.settle_held()
+        if deadline is not None:  # come back when the oldest held event's grace runs out
+            loop.call_later(max(0.0, deadline - time.monotonic()) + 0.001, wake.set)
         while replies:
             await websocket.send_text(replies.pop(0))
         if not connection.open:
@@ -150,5 +156,5 @@ async def _pump(
                 wake.set()
                 break
         if ping is not None and connection.unacknowledged >= ACK_THRESHOLD and not awaiting_pong:
-            awaiting_pong = True
+            awaiting_pong = connection.awaiting_ack = True
             ping().add_done_callback(acknowledged(connection.unacknowledged))

@@ -5,11 +5,18 @@ Each events-WebSocket connection is an :class:`EventConnection`. A desktop event
 and only while fewer than 256 of its events are outstanding: queued here, or sent but
 not yet acknowledged by the client. Past that the event is dropped and counted.
 
-"Acknowledged" means the client processed the frames: the sender pings once 192
+"Acknowledged" means the client processed the frames: the sender pings once 128
 events are outstanding and the pong releases everything sent before the ping. A client
 that does not read never answers, so it receives exactly the first 256 events; a
 client that reads gets everything as long as it keeps up. Without the ping extension
 (a server other than the fake's own), sent events count as consumed.
+
+A reader that has read every event may not have read the ping behind the last one yet
+(websocket-client answers pings only inside ``recv()``), so an event that finds the
+buffer full while a ping is out is *held* for a short grace period rather than dropped
+at once: if the pong comes (the reader's next ``recv()``), it is queued in order; if
+not, it is dropped and counted. A consumer that is really slow loses exactly what did
+not fit, a quick one loses nothing.
 
 This module is plain Python (a lock, a deque); the WebSocket endpoint pumps it.
 """
@@ -19,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +34,8 @@ from dataclasses import dataclass
 from fake_server.desktop.desktop import DesktopEvent
 
 CAPACITY = 256
-ACK_THRESHOLD = 192
+ACK_THRESHOLD = 128  # above websockets' client read-ahead (16 to 32 messages), below CAPACITY
+GRACE_SECONDS = 0.1
 _ids = itertools.count(1)
 
 
@@ -41,6 +50,7 @@ class ConnectionStats:
     dropped: int
     queued: int
     unacknowledged: int
+    held: int  # waiting (at most GRACE_SECONDS) to learn whether the client is keeping up
     open: bool
 
 
@@ -50,6 +60,8 @@ class EventConnection:
         self.computer_id = computer_id
         self.subscriptions: set[str] = set()
         self.queued: deque[DesktopEvent] = deque()
+        self.held: deque[tuple[DesktopEvent, float]] = deque()  # (event, drop deadline)
+        self.awaiting_ack = False  # a ping is out; set and cleared by the sender
         self.unacknowledged = 0
         self.sent = 0
         self.dropped = 0
@@ -63,12 +75,31 @@ class EventConnection:
         if event.type not in self.subscriptions or not self.open:
             return False
         with self._lock:
-            if len(self.queued) + self.unacknowledged >= CAPACITY:
+            if not self.held and len(self.queued) + self.unacknowledged < CAPACITY:
+                self.queued.append(event)
+            elif self.awaiting_ack:
+                self.held.append((event, time.monotonic() + GRACE_SECONDS))
+            else:
                 self.dropped += 1
                 return False
-            self.queued.append(event)
         self._wake()
         return True
+
+    def settle_held(self, now: float | None = None) -> float | None:
+        """Queue held events that now fit, drop those past their grace; returns the next
+        deadline still pending (for the sender to wake at)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            while self.held:
+                event, deadline = self.held[0]
+                if len(self.queued) + self.unacknowledged < CAPACITY:
+                    self.queued.append(event)
+                elif deadline <= now or not self.awaiting_ack:
+                    self.dropped += 1
+                else:
+                    return deadline
+                self.held.popleft()
+        return None
 
     def take(self, limit: int = 64) -> list[DesktopEvent]:
         """Events to send now; they stay outstanding until acknowledged."""
@@ -79,9 +110,15 @@ class EventConnection:
             self.sent += count
         return batch
 
+    def held_until(self) -> float | None:
+        """When the last held event's grace runs out (monotonic time), if any is held."""
+        with self._lock:
+            return self.held[-1][1] if self.held else None
+
     def acknowledge(self, count: int) -> None:
         with self._lock:
             self.unacknowledged = max(0, self.unacknowledged - count)
+        self.settle_held()
 
     def close(self, code: int) -> None:
         self.open = False
@@ -89,6 +126,7 @@ class EventConnection:
         self._wake()
 
     def stats(self) -> ConnectionStats:
+        self.settle_held()
         with self._lock:
             return ConnectionStats(
                 self.id,
@@ -98,6 +136,7 @@ class EventConnection:
                 self.dropped,
                 len(self.queued),
                 self.unacknowledged,
+                len(self.held),
                 self.open,
             )
 
@@ -134,11 +173,18 @@ class EventHub:
         for connection in targets:
             connection.close(code)
 
-    def stats(self, computer_id: str | None = None) -> list[ConnectionStats]:
-        """Every connection ever opened (closed ones too: their counts stay readable)."""
+    def stats(self, computer_id: str | None = None, *, settle: bool = True) -> list[ConnectionStats]:
+        """Every connection ever opened (closed ones too: their counts stay readable).
+
+        With ``settle``, first wait out any held event's grace period (at most
+        GRACE_SECONDS), so ``dropped`` is final rather than a moment's snapshot."""
         with self._lock:
-            history = list(self._history)
-        return [c.stats() for c in history if computer_id in (None, c.computer_id)]
+            history = [c for c in self._history if computer_id in (None, c.computer_id)]
+        if settle:
+            deadlines = [d for c in history if (d := c.held_until()) is not None]
+            if deadlines:
+                time.sleep(max(0.0, max(deadlines) - time.monotonic()) + 0.002)
+        return [c.stats() for c in history]
 
     def clear(self) -> None:
         with self._lock:

@@ -45,7 +45,7 @@ class TerminalSession:
         self.fake = fake
         self.computer = computer
         self.cols, self.rows = cols, rows
-        self.session = ShellSession()
+        self.session = ShellSession(interactive=True)
         self.line = ""
 
     def _run(self, command: str) -> str:

@@ -339,16 +339,19 @@ def test_exit_marks_the_session_and_stops_the_line(rig: Rig) -> None:
 
 
 def test_background_commands_start_processes(rig: Rig) -> None:
-    session = ShellSession()
+    session = ShellSession(interactive=True)
     first = rig.run("firefox --new-window https://example.com &", session=session)
     second = rig.run("nohup /usr/bin/gedit notes.txt & echo $!", session=session)
     assert first == CommandResult("[1] 1000\n", 0)
     assert second == CommandResult("[2] 1001\n1001\n", 0)
-    assert rig.started == [Process(1000, "firefox"), Process(1001, "gedit")]
+    quiet = rig.run("sleep 300 & echo $!")  # bash -c: no job line
+    assert quiet == CommandResult("1002\n", 0)
+    assert rig.started == [Process(1000, "firefox"), Process(1001, "gedit"), Process(1002, "sleep")]
     assert rig.run("ps").output == (
         "    PID TTY          TIME CMD\n"
         "   1000 pts/0    00:00:00 firefox\n"
         "   1001 pts/0    00:00:00 gedit\n"
+        "   1002 pts/0    00:00:00 sleep\n"
     )
     aux = rig.run("ps aux | grep firefox").output
     assert re.fullmatch(r"user\s+1000 .* firefox\n", aux)

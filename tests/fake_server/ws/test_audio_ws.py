@@ -161,4 +161,3 @@ def test_stop_ends_capture_with_close_1000(pc: PC, open_ws: Opener) -> None:
     send_json(client, {"type": "stop"})
     assert close_code(client) == 1000
     assert pc.fake.sockets.count(pc.id) == 0
-

@@ -109,9 +109,7 @@ def test_stopping_a_computer_closes_every_open_socket_with_1001(pc: PC, open_ws:
     assert [s.open for s in pc.fake.event_connections(pc.id)] == [False]
 
 
-def test_restart_closes_sockets_and_the_old_password_stops_working(
-    pc: PC, open_ws: Opener
-) -> None:
+def test_restart_closes_sockets_and_the_old_password_stops_working(pc: PC, open_ws: Opener) -> None:
     old_password = pc.password
     clients = {kind: open_ws(pc.url(kind)) for kind in SOCKETS}
     for kind, client in clients.items():
@@ -141,7 +139,10 @@ def test_an_events_connection_survives_other_sockets_closing(pc: PC, open_ws: Op
     terminal = open_ws(pc.url("terminal"))
     first_message("terminal", terminal)
     send_json(terminal, {"type": "input", "data": "exit\r"})
-    assert [recv_json(terminal)["type"], recv_json(terminal)] == ["output", {"type": "exit", "code": 0}]
+    assert [recv_json(terminal)["type"], recv_json(terminal)] == [
+        "output",
+        {"type": "exit", "code": 0},
+    ]
     assert close_code(terminal) == 1000
     roundtrip(events)
     send_json(events, {"type": "subscribe", "event_types": ["clipboard"]})

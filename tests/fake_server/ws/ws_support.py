@@ -257,6 +257,7 @@ class PC:
         self.password = str(response.json()["password"])
         return self.password
 
+
 Opener = Callable[..., Client]
 
 
