@@ -134,7 +134,10 @@ def _provision(
             workspace_id=run.workspace_id,
             desktop=None if run.live else run.fake.desktop(info.id),
         )
-        yield computer
+        try:
+            yield computer
+        finally:
+            computer.close()  # the events/audio/terminal helpers the test opened
         if per_test["keep_on_failure"] and _failed(request):
             run.registry.keep(computer.id)
             command = run.provisioner.delete_command("computers", computer.id)
