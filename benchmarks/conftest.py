@@ -21,7 +21,8 @@ _RESULTS: dict[str, dict[str, Any]] = {}
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     outcome = yield
     fixture = getattr(item, "funcargs", {}).get("benchmark")
-    if call.when == "call" and fixture is not None and fixture.stats is not None:
+    stats = getattr(fixture, "stats", None)
+    if call.when == "call" and stats is not None and getattr(stats.stats, "data", None):
         _RESULTS[item.name] = {"median": fixture.stats.stats.median, **fixture.extra_info}
     return outcome
 

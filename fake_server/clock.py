@@ -58,7 +58,7 @@ class Clock:
     def isoformat(self, when: float | None = None) -> str:
         """ISO 8601 UTC with milliseconds and a ``Z``, the form Orgo uses in events."""
         moment = datetime.fromtimestamp(self.now() if when is None else when, tz=UTC)
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
     def advance(self, seconds: float) -> None:
         """Move time forward, stopping at each timer that falls due on the way, so a timer

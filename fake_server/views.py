@@ -16,8 +16,9 @@ from fake_server.storage import StoredFile
 
 
 def iso(timestamp: float) -> str:
-    moment = datetime.fromtimestamp(timestamp, tz=UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """ISO 8601 UTC with milliseconds and a ``Z``, the form Orgo uses."""
+    moment = datetime.fromtimestamp(timestamp, tz=UTC).isoformat(timespec="milliseconds")
+    return moment.replace("+00:00", "Z")
 
 
 def _cpu(value: float) -> float | int:

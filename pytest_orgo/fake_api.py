@@ -30,16 +30,19 @@ class FakeApi:
         self._api_key = api_key
 
     @contextmanager
-    def _call(self) -> Iterator[tuple[FakeOrgo, ApiKey]]:
+    def _call(self, method: str, path: str) -> Iterator[tuple[FakeOrgo, ApiKey]]:
+        """The fake and the caller's key; a failure reads as the REST call it stands for."""
         fake = self._fake()
         with fake.state.lock:
             try:
                 yield fake, fake.state.authenticate(f"Bearer {self._api_key}")
             except ApiError as exc:
-                raise OrgoAPIError(exc.status, exc.message, code=exc.code) from None
+                raise OrgoAPIError(
+                    exc.status, exc.message, code=exc.code, method=method, url=f"{ORIGIN}/api{path}"
+                ) from None
 
     def create_workspace(self, name: str, icon_url: str | None = None) -> Workspace:
-        with self._call() as (fake, key):
+        with self._call("POST", "/workspaces") as (fake, key):
             workspace = fake.state.create_workspace(key, name, icon_url=icon_url)
             return Workspace.model_validate(
                 workspace_out(fake.state, workspace, ORIGIN).model_dump()
@@ -70,20 +73,20 @@ class FakeApi:
             "template_ref": template_ref,
         }
         fields: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
-        with self._call() as (fake, key):
+        with self._call("POST", "/computers") as (fake, key):
             workspace = fake.state.workspace(key, workspace_id)
             computer = fake.state.create_computer(key, workspace, name, **fields)
             return Computer.model_validate(computer_out(fake.state, computer, ORIGIN).model_dump())
 
     def get_computer(self, computer_id: str) -> Computer:
-        with self._call() as (fake, key):
+        with self._call("GET", f"/computers/{computer_id}") as (fake, key):
             computer = fake.state.computer(key, computer_id)
             return Computer.model_validate(computer_out(fake.state, computer, ORIGIN).model_dump())
 
     def delete_computer(self, computer_id: str) -> None:
-        with self._call() as (fake, key):
+        with self._call("DELETE", f"/computers/{computer_id}") as (fake, key):
             fake.state.delete_computer(key, computer_id)
 
     def delete_workspace(self, workspace_id: str) -> None:
-        with self._call() as (fake, key):
+        with self._call("DELETE", f"/workspaces/{workspace_id}") as (fake, key):
             fake.state.delete_workspace(key, workspace_id)

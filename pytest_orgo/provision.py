@@ -92,20 +92,28 @@ class ComputerSlots:
             raise ValueError("--orgo-max-computers must be at least 1")
         directory.mkdir(parents=True, exist_ok=True)
         self._locks = [FileLock(str(directory / f"orgo-slot-{i}.lock")) for i in range(count)]
+        self._held: set[int] = set()
+        self._held_lock = threading.Lock()
 
     @contextlib.contextmanager
     def hold(self, timeout: float) -> Iterator[None]:
         deadline = time.monotonic() + timeout
         while True:
-            for lock in self._locks:
-                try:
-                    lock.acquire(timeout=0)
-                except Timeout:
-                    continue
+            for index, lock in enumerate(self._locks):
+                with self._held_lock:  # FileLock is re-entrant within a process: track our own
+                    if index in self._held:
+                        continue
+                    try:
+                        lock.acquire(timeout=0)
+                    except Timeout:
+                        continue
+                    self._held.add(index)
                 try:
                     yield
                 finally:
-                    lock.release()
+                    with self._held_lock:
+                        self._held.discard(index)
+                        lock.release()
                 return
             if time.monotonic() > deadline:
                 raise ProvisioningError(

@@ -157,8 +157,10 @@ class OrgoRun:
         """Delete whatever is left, stop the fake, undo routing; returns the summary."""
         leftovers: list[str] = []
         kept = sorted(self.registry.kept)
+        kept_workspaces: list[str] = []
         if self._provisioner is not None:
             if kept:  # deleting the workspace would delete the kept computers with it
+                kept_workspaces = sorted(self.registry.workspaces)
                 self.registry.workspaces.clear()
             leftovers = self._provisioner.cleanup()
         if self._client is not None:
@@ -174,5 +176,6 @@ class OrgoRun:
             "provisioned": self.registry.provisioned,
             "computer_seconds": self.registry.computer_seconds,
             "leftovers": leftovers,
-            "kept": [delete("computers", c) for c in kept],
+            "kept": [delete("computers", c) for c in kept]
+            + [delete("workspaces", w) for w in kept_workspaces],
         }

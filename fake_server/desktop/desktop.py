@@ -8,8 +8,11 @@ change that Orgo reports becomes a :class:`DesktopEvent` handed to the listeners
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from fake_server.clock import Clock, Timer
@@ -37,6 +40,14 @@ class DesktopEvent:
     type: str
     data: dict[str, Any]
     timestamp: float
+
+    @cached_property
+    def message(self) -> str:
+        """The events-socket frame for this event, encoded once however many
+        connections it goes to."""
+        moment = datetime.fromtimestamp(self.timestamp, tz=UTC).isoformat(timespec="milliseconds")
+        event = {"type": self.type, "timestamp": moment.replace("+00:00", "Z"), "data": self.data}
+        return json.dumps({"type": "event", "event": event}, separators=(",", ":"))
 
 
 EventListener = Callable[[DesktopEvent], None]

@@ -116,7 +116,7 @@ class HostShell:
         # The EXIT trap records where the command left the shell, so a
         # terminal session keeps its directory and exports between lines.
         trap = (
-            "trap '__orgo_status=$?; { printf \"%s\\0\" \"$PWD\"; env -0; } > "
+            'trap \'__orgo_status=$?; { printf "%s\\0" "$PWD"; env -0; } > '
             f"{shlex.quote(str(self._state_file))} 2>/dev/null; exit $__orgo_status' EXIT\n"
         )
         output_path = self._root / "output"
@@ -227,15 +227,17 @@ class HostShell:
     def _environment(self, session: ShellSession) -> dict[str, str]:
         env = {k: v for k, v in session.env.items() if k not in _NOT_SYNCED}
         env.setdefault("PATH", _MINIMAL_PATH)
-        env.update({
-            "HOME": str(self.home),
-            "USER": USER,
-            "LOGNAME": USER,
-            "SHELL": "/bin/bash",
-            "LANG": "C.UTF-8",
-            "TERM": "dumb",
-            "PWD": str(self._host_path(session.cwd)),
-        })
+        env.update(
+            {
+                "HOME": str(self.home),
+                "USER": USER,
+                "LOGNAME": USER,
+                "SHELL": "/bin/bash",
+                "LANG": "C.UTF-8",
+                "TERM": "dumb",
+                "PWD": str(self._host_path(session.cwd)),
+            }
+        )
         return env
 
     def _restore_state(self, session: ShellSession) -> None:

@@ -13,30 +13,24 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from fake_server.desktop.desktop import DesktopEvent
 from fake_server.events_catalog import EVENT_TYPE_NAMES
-from fake_server.views import iso
 from fake_server.ws.common import open_desktop_socket
-from fake_server.ws.hub import ACK_THRESHOLD, EventConnection, loop_waker
-from fake_server.ws.protocol import PING_EXTENSION
+from fake_server.ws.hub import ACK_THRESHOLD, IDLE_ACK_THRESHOLD, EventConnection, loop_waker
+from fake_server.ws.protocol import PING_EXTENSION, SEND_TEXTS_EXTENSION
 
 if TYPE_CHECKING:
     from fake_server.server import FakeOrgo
 
 
 def encode_event(event: DesktopEvent) -> str:
-    return json.dumps(
-        {
-            "type": "event",
-            "event": {"type": event.type, "timestamp": iso(event.timestamp), "data": event.data},
-        },
-        separators=(",", ":"),
-    )
+    """The frame an event goes out as (encoded once per event: see DesktopEvent.message)."""
+    return event.message
 
 
 def reply_to(message: str) -> dict[str, Any] | None:
@@ -121,16 +115,14 @@ async def _pump(
     ping: Callable[[], asyncio.Future[None]] | None,
 ) -> None:
     """Send replies and events; ping for acknowledgement once enough are outstanding."""
-    awaiting_pong = False
-
     loop = asyncio.get_running_loop()
+    send_texts: Callable[[list[str]], Awaitable[None]] | None = websocket.scope.get(
+        "extensions", {}
+    ).get(SEND_TEXTS_EXTENSION)
 
     def acknowledged(count: int) -> Callable[[asyncio.Future[None]], None]:
         def done(future: asyncio.Future[None]) -> None:
-            nonlocal awaiting_pong
-            awaiting_pong = connection.awaiting_ack = False
-            if not future.cancelled():
-                connection.acknowledge(count)
+            connection.acknowledge(0 if future.cancelled() else count)
             wake.set()
 
         return done
@@ -148,13 +140,18 @@ async def _pump(
                 await websocket.close(connection.close_code)
             return
         while batch := connection.take():
-            for event in batch:
-                await websocket.send_text(encode_event(event))
+            if send_texts is not None:
+                await send_texts([event.message for event in batch])
+            else:
+                for event in batch:
+                    await websocket.send_text(event.message)
             if ping is None:
                 connection.acknowledge(len(batch))
+            elif connection.unacknowledged >= ACK_THRESHOLD and not connection.awaiting_ack:
+                ping().add_done_callback(acknowledged(connection.pinged()))
             if replies:
                 wake.set()
                 break
-        if ping is not None and connection.unacknowledged >= ACK_THRESHOLD and not awaiting_pong:
-            awaiting_pong = connection.awaiting_ack = True
-            ping().add_done_callback(acknowledged(connection.unacknowledged))
+        idle_threshold_met = connection.unacknowledged >= IDLE_ACK_THRESHOLD
+        if ping is not None and idle_threshold_met and not connection.awaiting_ack:
+            ping().add_done_callback(acknowledged(connection.pinged()))

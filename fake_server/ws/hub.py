@@ -34,7 +34,10 @@ from dataclasses import dataclass
 from fake_server.desktop.desktop import DesktopEvent
 
 CAPACITY = 256
-ACK_THRESHOLD = 128  # above websockets' client read-ahead (16 to 32 messages), below CAPACITY
+ACK_THRESHOLD = 128  # ping once this many are outstanding, to keep room in the buffer
+IDLE_ACK_THRESHOLD = 64  # ping when idle with this many out: above a client library's
+# read-ahead (websockets queues 16 to 32 messages before it stops reading), so a client
+# that does not read still never answers
 GRACE_SECONDS = 0.1
 _ids = itertools.count(1)
 
@@ -115,9 +118,18 @@ class EventConnection:
         with self._lock:
             return self.held[-1][1] if self.held else None
 
+    def pinged(self) -> int:
+        """A ping went out behind everything sent so far; returns how many it covers."""
+        with self._lock:
+            self.awaiting_ack = True
+            return self.unacknowledged
+
     def acknowledge(self, count: int) -> None:
+        """The pong for a ping that covered ``count`` events (or events counted as
+        consumed at once, with no ping to wait for)."""
         with self._lock:
             self.unacknowledged = max(0, self.unacknowledged - count)
+            self.awaiting_ack = False
         self.settle_held()
 
     def close(self, code: int) -> None:
@@ -173,7 +185,9 @@ class EventHub:
         for connection in targets:
             connection.close(code)
 
-    def stats(self, computer_id: str | None = None, *, settle: bool = True) -> list[ConnectionStats]:
+    def stats(
+        self, computer_id: str | None = None, *, settle: bool = True
+    ) -> list[ConnectionStats]:
         """Every connection ever opened (closed ones too: their counts stay readable).
 
         With ``settle``, first wait out any held event's grace period (at most

@@ -18,6 +18,7 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from websockets.frames import Frame
 
 PING_EXTENSION = "fake_server.ping"
+SEND_TEXTS_EXTENSION = "fake_server.send_texts"
 _payloads = itertools.count(1)
 
 
@@ -31,6 +32,7 @@ class PingingWebSocketProtocol(WebSocketsSansIOProtocol):
         scope = getattr(self, "scope", None)
         if scope is not None:
             scope["extensions"][PING_EXTENSION] = self.app_ping
+            scope["extensions"][SEND_TEXTS_EXTENSION] = self.send_texts
 
     def app_ping(self) -> asyncio.Future[None]:
         """Send a ping now; the future resolves when its pong arrives."""
@@ -43,6 +45,15 @@ class PingingWebSocketProtocol(WebSocketsSansIOProtocol):
         self.conn.send_ping(payload)
         self.transport.write(b"".join(self.conn.data_to_send()))
         return future
+
+    async def send_texts(self, texts: list[str]) -> None:
+        """Several text messages in one write: one syscall for a batch of events."""
+        await self.writable.wait()
+        if self.disconnected or self.close_sent:
+            raise ConnectionResetError("the WebSocket is closed")
+        for text in texts:
+            self.conn.send_text(text.encode())
+        self.transport.write(b"".join(self.conn.data_to_send()))
 
     def handle_pong(self, event: Frame) -> None:
         future = self._app_pings.pop(bytes(event.data), None)

@@ -4,9 +4,10 @@
   (``python -m fake_server serve --port 0``), for live-mode runs
   (``--orgo --orgo-base-url <its url>``). Session-scoped: starting it costs ~1 s.
 * ``fake_api``: the same server, reset (``POST /_fake/reset``) before the test.
-* an autouse fixture that gives every pytester directory a ``pytest.ini`` and strips
-  the outer run's xdist/ORGO variables from the environment, so each inner run starts
-  from a clean slate.
+* an autouse fixture that gives every pytester directory an ini file and strips the
+  outer run's xdist variables from the environment (an inner run must not think it is
+  an xdist worker of the outer one).
+* ``live_env``: ORGO_API_KEY for live-mode runs; ``official_sdk``: the SDK imported once.
 """
 
 from __future__ import annotations
@@ -19,31 +20,59 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from orgo_helpers import BASE_INI, LIVE_KEY, StandaloneFake
 
+# (pytester is enabled in tests/conftest.py: pytest_plugins belongs in a top-level conftest.)
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _warm_up_lazy_imports() -> None:
+    """In-process pytester runs snapshot sys.modules and drop whatever a run imported, so
+    a module imported lazily inside one run is imported afresh by the next while other
+    modules still hold the old one. Exceptions then stop matching: uvicorn no longer
+    catches httptools' HttpParserUpgrade (every WebSocket handshake fails), and httpx
+    no longer maps httpcore's ConnectError to its own. Doing those lazy imports once
+    here, before any inner run, keeps them for good: serve (and stop) a fake on
+    loopback, and open the httpx clients (httpx imports httpcore on first use)."""
+    import httpx
+
+    from fake_server import FakeOrgo
+
+    fake = FakeOrgo()
+    fake.serve()
+    fake.stop()
+    httpx.Client().close()
+    httpx.AsyncClient()
+
+
+_warm_up_lazy_imports()
+
+
 @pytest.fixture(scope="session")
-def standalone_fake() -> Iterator[StandaloneFake]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fake_server", "serve", "--port", "0", "--log-level", "warning"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+def standalone_fake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StandaloneFake]:
+    """``python -m fake_server serve --port 0``; its URL is the first line it prints."""
+    log = tmp_path_factory.mktemp("standalone-fake") / "stderr.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "fake_server", "serve", "--port", "0", "--log-level", "warning"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
     assert process.stdout is not None
+    stdout = process.stdout
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: lines.put(process.stdout.readline()), daemon=True).start()  # type: ignore[union-attr]
+    threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
     try:
         first = lines.get(timeout=20)
     except queue.Empty:
+        first = ""
+    if not first.startswith("Fake Orgo API listening: "):
         process.kill()
-        pytest.fail("the standalone fake did not print its URL within 20 s")
-    assert first.startswith("Fake Orgo API listening: "), first
+        process.wait()
+        pytest.fail(f"the standalone fake did not start: {first!r}\n{log.read_text()}")
     fake = StandaloneFake(first.split(": ", 1)[1].strip())
     try:
         yield fake
@@ -55,6 +84,7 @@ def standalone_fake() -> Iterator[StandaloneFake]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        stdout.close()
 
 
 @pytest.fixture
@@ -80,3 +110,11 @@ def live_env(monkeypatch: pytest.MonkeyPatch) -> str:
     """ORGO_API_KEY for live-mode runs (inherited by subprocess runs)."""
     monkeypatch.setenv("ORGO_API_KEY", LIVE_KEY)
     return LIVE_KEY
+
+
+@pytest.fixture(scope="session")
+def official_sdk() -> None:
+    """Import the official SDK (~2 s: it pulls in anthropic) once in this process, so
+    in-process runs that use it do not each import it afresh (pytester drops modules a
+    run imported)."""
+    import orgo  # noqa: F401

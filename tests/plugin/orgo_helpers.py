@@ -10,8 +10,10 @@ import pytest
 
 LIVE_KEY = "sk_live_plugin_tests"
 BASE_INI = "asyncio_default_fixture_loop_scope = function\n"
-# no cache; and hypothesis's and pytest-benchmark's plugins (unused here) cost ~0.7 s a start
-FAST = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:benchmark")
+# No cache; and plugins these runs do not use, whose imports (hypothesis above all) cost
+# up to a second or more per interpreter start. Blocking an absent plugin is harmless.
+_UNUSED_PLUGINS = ("cacheprovider", "hypothesispytest", "benchmark", "schemathesis")
+FAST = tuple(arg for name in _UNUSED_PLUGINS for arg in ("-p", f"no:{name}"))
 
 
 class StandaloneFake:
@@ -69,8 +71,13 @@ def live_args(fake: StandaloneFake, *extra: str) -> tuple[str, ...]:
     return ("--orgo", "--orgo-base-url", fake.url, *extra)
 
 
+_HELD: list[socket.socket] = []
+
+
 def closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port that refuses connections: bound but never listening, and held for
+    the rest of this process so no other program can start listening on it meanwhile."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _HELD.append(sock)
+    return int(sock.getsockname()[1])

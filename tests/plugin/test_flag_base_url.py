@@ -50,9 +50,7 @@ def test_ini_points_a_live_run_at_the_standalone_fake(
     assert len(fake_api.requests("POST", "/computers")) == 1
 
 
-def test_flag_beats_ini(
-    pytester: pytest.Pytester, fake_api: StandaloneFake, live_env: str
-) -> None:
+def test_flag_beats_ini(pytester: pytest.Pytester, fake_api: StandaloneFake, live_env: str) -> None:
     write_ini(pytester, orgo_base_url=f"http://127.0.0.1:{closed_port()}/api")
     pytester.makepyfile(RECORD_URLS)
     result = run_subprocess(pytester, "-s", "--orgo", "--orgo-base-url", fake_api.url)

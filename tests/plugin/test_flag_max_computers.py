@@ -7,26 +7,35 @@ import json
 import pytest
 from orgo_helpers import StandaloneFake, live_args, run, run_subprocess, write_ini
 
-# Each test, once it holds its computer, watches the (standalone) fake for a while and
-# writes down the most computers it saw alive at once, and which xdist worker it ran on.
+# Each test, once it holds its computer, watches the (standalone) fake and writes down
+# the most computers it saw alive at once, and which xdist worker it ran on. It watches
+# for ``window`` seconds, or until it sees two, and then holds on a little longer so
+# that the other test sees two as well.
 SAMPLING_TESTS = """
     import json, os, time
     import httpx
     import pytest
 
     STATE_URL = {state_url!r}
+    WINDOW = {window!r}
 
     @pytest.mark.parametrize("n", [1, 2])
     def test_sample(orgo_computer, n):
         seen = []
-        deadline = time.monotonic() + 1.2
+        deadline = time.monotonic() + WINDOW
         while time.monotonic() < deadline:
             seen.append(httpx.get(STATE_URL, timeout=5).json()["computers"])
+            if seen[-1] >= 2:
+                deadline = min(deadline, time.monotonic() + 0.5)
             time.sleep(0.05)
-        record = {{"worker": os.environ.get("PYTEST_XDIST_WORKER"), "max": max(seen), "min": min(seen)}}
+        record = {{"worker": os.environ.get("PYTEST_XDIST_WORKER"), "max": max(seen)}}
         with open(f"seen-{{n}}.json", "w") as f:
             json.dump(record, f)
 """
+
+
+def _tests(fake: StandaloneFake, window: float) -> str:
+    return SAMPLING_TESTS.format(state_url=fake.state_url, window=window)
 
 
 def _records(pytester: pytest.Pytester) -> list[dict[str, object]]:
@@ -36,46 +45,30 @@ def _records(pytester: pytest.Pytester) -> list[dict[str, object]]:
 def test_cap_of_one_holds_across_two_workers(
     pytester: pytest.Pytester, fake_api: StandaloneFake, live_env: str
 ) -> None:
-    pytester.makepyfile(SAMPLING_TESTS.format(state_url=fake_api.state_url))
+    """The flag (here beating an ini of 2): never two computers at once, though two
+    workers each want one."""
+    write_ini(pytester, orgo_max_computers="2")
+    pytester.makepyfile(_tests(fake_api, window=0.8))
     result = run_subprocess(pytester, "-n", "2", *live_args(fake_api, "--orgo-max-computers", "1"))
     result.assert_outcomes(passed=2)
     records = _records(pytester)
     assert {r["worker"] for r in records} == {"gw0", "gw1"}  # really two processes
     assert [r["max"] for r in records] == [1, 1]  # never two computers at once
     assert fake_api.state()["computers"] == 0
+    assert len(fake_api.requests("POST", "/computers")) == 2
     result.stdout.fnmatch_lines(["orgo: live mode*2 computers provisioned*"])
 
 
 def test_cap_of_two_lets_both_run_at_once(
     pytester: pytest.Pytester, fake_api: StandaloneFake, live_env: str
 ) -> None:
-    pytester.makepyfile(SAMPLING_TESTS.format(state_url=fake_api.state_url))
+    pytester.makepyfile(_tests(fake_api, window=8))
     result = run_subprocess(pytester, "-n", "2", *live_args(fake_api, "--orgo-max-computers", "2"))
     result.assert_outcomes(passed=2)
     records = _records(pytester)
     assert {r["worker"] for r in records} == {"gw0", "gw1"}
-    assert max(int(r["max"]) for r in records) == 2  # they overlapped
+    assert [r["max"] for r in records] == [2, 2]  # they overlapped
     assert fake_api.state()["computers"] == 0
-
-
-def test_ini_cap_holds_too(
-    pytester: pytest.Pytester, fake_api: StandaloneFake, live_env: str
-) -> None:
-    write_ini(pytester, orgo_max_computers="1")
-    pytester.makepyfile(SAMPLING_TESTS.format(state_url=fake_api.state_url))
-    result = run_subprocess(pytester, "-n", "2", *live_args(fake_api))
-    result.assert_outcomes(passed=2)
-    assert [r["max"] for r in _records(pytester)] == [1, 1]
-
-
-def test_flag_beats_ini(
-    pytester: pytest.Pytester, fake_api: StandaloneFake, live_env: str
-) -> None:
-    write_ini(pytester, orgo_max_computers="1")
-    pytester.makepyfile(SAMPLING_TESTS.format(state_url=fake_api.state_url))
-    result = run_subprocess(pytester, "-n", "2", *live_args(fake_api, "--orgo-max-computers", "2"))
-    result.assert_outcomes(passed=2)
-    assert max(int(r["max"]) for r in _records(pytester)) == 2
 
 
 @pytest.mark.parametrize("value", ["0", "-3"])
@@ -87,6 +80,7 @@ def test_flag_below_one_is_a_usage_error(pytester: pytest.Pytester, value: str) 
 
 
 def test_ini_zero_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    """(The ini value is the cap's source: a cap of 0 from it is refused like the flag's.)"""
     write_ini(pytester, orgo_max_computers="0")
     pytester.makepyfile("def test_nothing(): pass")
     result = run(pytester)
@@ -112,3 +106,25 @@ def test_flag_not_a_number_is_a_usage_error(pytester: pytest.Pytester) -> None:
 def test_default_is_two(pytester: pytest.Pytester) -> None:
     result = run(pytester, "--help")
     result.stdout.fnmatch_lines(["*--orgo-max-computers*", "*(default: 2)*"])
+
+
+def test_cap_holds_within_one_process(
+    pytester: pytest.Pytester, fake_api: StandaloneFake, live_env: str
+) -> None:
+    """One test asking for two computers under a cap of one must not get both."""
+    pytester.makepyfile(
+        f"""
+        import httpx
+
+        def test_two(orgo_computer, orgo_async_computer):
+            assert httpx.get({fake_api.state_url!r}).json()["computers"] <= 1
+        """
+    )
+    result = run_subprocess(
+        pytester,
+        *live_args(fake_api, "--orgo-max-computers", "1", "--orgo-provision-timeout", "0.5"),
+    )
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*no computer slot free within 0.5 s*"])
+    assert len(fake_api.requests("POST", "/computers")) == 1
+    assert fake_api.state()["computers"] == 0

@@ -57,7 +57,9 @@ def test_flag_with_api_key_runs_live(
     pytester.makepyfile(USES_COMPUTER)
     result = run_subprocess(pytester, *live_args(fake_api))
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines([f"orgo: live mode against {fake_api.url}: 1 computers provisioned*"])
+    result.stdout.fnmatch_lines(
+        [f"orgo: live mode against {fake_api.url}: 1 computers provisioned*"]
+    )
     # the computer really was made on the (standalone) "live" server, with our key
     created = fake_api.requests("POST", "/computers")
     assert len(created) == 1 and created[0]["key"] == live_env
