@@ -6,6 +6,7 @@ faults, turn on rate limiting. (Plan limits, lifecycle settling and keys live on
 from __future__ import annotations
 
 import fnmatch
+import json
 import math
 import re
 import threading
@@ -25,8 +26,22 @@ class LoggedRequest:
     path: str  # below /api, e.g. /computers/<id>/click
     query: str
     status: int
-    body: Any  # the parsed JSON body, or None
+    raw_body: bytes
+    content_type: str
     key: str | None
+
+    @property
+    def body(self) -> Any:
+        """The JSON body as Python (parsed when asked: logging must stay cheap); for other
+        bodies their size and type; None when there was none."""
+        if not self.raw_body:
+            return None
+        if self.content_type.startswith("application/json"):
+            try:
+                return json.loads(self.raw_body)
+            except ValueError:
+                return None
+        return {"size": len(self.raw_body), "content_type": self.content_type or None}
 
     def to_json(self) -> dict[str, Any]:
         return {

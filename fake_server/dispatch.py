@@ -9,7 +9,6 @@ tests exist to keep that from ever happening).
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import uuid
@@ -124,24 +123,13 @@ class Dispatcher:
             return route.handler(state, request)
 
     def _log(self, request: ApiRequest, response: ApiResponse) -> None:
-        body: object = request._json  # already parsed by the handler, if it read JSON
-        if (
-            body is None
-            and request.body
-            and request.headers.get("content-type", "").startswith("application/json")
-        ):
-            try:
-                body = json.loads(request.body)
-            except ValueError:
-                body = None
-        elif body is None and request.body:
-            body = {"size": len(request.body), "content_type": request.headers.get("content-type")}
         self.log.add(
             time=self.state().clock.now(),
             method=request.method,
             path=request.path,
             query=request.query_string,
             status=response.status,
-            body=body,
+            raw_body=request.body,
+            content_type=request.headers.get("content-type", ""),
             key=request.key.key if request.key is not None else None,
         )
