@@ -30,17 +30,15 @@ CLI_GIVEN_KEY = pytest.StashKey[set[str]]()
 SUMMARY_KEY = pytest.StashKey[RunSummary]()
 
 
-SUBPLUGINS: tuple[
-    str, ...
-] = ()  # pytest_orgo modules with hooks of their own (snapshots, cassettes)
+# pytest_orgo modules with hooks of their own, registered from pytest_addoption below
+SUBPLUGINS: tuple[str, ...] = ("pytest_orgo.cassettes.plugin", "pytest_orgo.snapshots.plugin")
 
 
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
     import importlib
 
-    for (
-        name
-    ) in SUBPLUGINS:  # pytest_addoption is historic: registering here still adds their options
+    # pytest_addoption is historic: registering the subplugins here still adds their options
+    for name in SUBPLUGINS:
         module = importlib.import_module(name)
         if not pluginmanager.is_registered(module):
             pluginmanager.register(module, name)
@@ -200,6 +198,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         workeroutput["orgo"] = result
     else:
         config.stash[SUMMARY_KEY].add(result)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Runs even when no session did (``--help``, a usage error): never leave routing
+    patched or a fake running."""
+    run = config.stash.get(RUN_KEY, None)
+    if run is not None:
+        run.finish()
 
 
 @pytest.hookimpl(optionalhook=True)

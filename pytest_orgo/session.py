@@ -67,6 +67,7 @@ class OrgoRun:
         self._workspace_id: str | None = None
         self._provisioner: Provisioner | None = None
         self._saved_key: str | None = None
+        self._finished: dict[str, object] | None = None
         self.router: Router | None = None
         self.slots = (
             ComputerSlots(shared_dir / "orgo-slots", settings.max_computers) if self.live else None
@@ -154,15 +155,19 @@ class OrgoRun:
     # -- the end ----------------------------------------------------------------------
 
     def finish(self) -> dict[str, object]:
-        """Delete whatever is left, stop the fake, undo routing; returns the summary."""
+        """Delete whatever is left, stop the fake, undo routing; returns the summary.
+        Safe to call again: the second call finds nothing left to do."""
+        if self._finished is not None:
+            return self._finished
         leftovers: list[str] = []
         kept = sorted(self.registry.kept)
         kept_workspaces: list[str] = []
-        if self._provisioner is not None:
+        provisioner = self._provisioner
+        if provisioner is not None:
             if kept:  # deleting the workspace would delete the kept computers with it
                 kept_workspaces = sorted(self.registry.workspaces)
                 self.registry.workspaces.clear()
-            leftovers = self._provisioner.cleanup()
+            leftovers = provisioner.cleanup()
         if self._client is not None:
             self._client.close()
         if self.router is not None:
@@ -171,11 +176,12 @@ class OrgoRun:
             self._fake.stop()
         if not self.live and not self._saved_key:
             os.environ.pop("ORGO_API_KEY", None)
-        delete = self._provisioner.delete_command if self._provisioner else (lambda kind, i: i)
-        return {
+        delete = provisioner.delete_command if provisioner else (lambda kind, ident: ident)
+        self._finished = {
             "provisioned": self.registry.provisioned,
             "computer_seconds": self.registry.computer_seconds,
             "leftovers": leftovers,
             "kept": [delete("computers", c) for c in kept]
             + [delete("workspaces", w) for w in kept_workspaces],
         }
+        return self._finished

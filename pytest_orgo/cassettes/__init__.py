@@ -1,0 +1,32 @@
+"""Record and replay a test's Orgo traffic: HTTP (via vcrpy) and WebSocket frames, on one
+clock, in one cassette per test, scrubbed of secrets, replayed offline in O(1) per request.
+
+How ``orgo_computer`` behaves under a cassette (a deliberate choice): **provisioning is not
+part of the recording.** The cassette starts *after* the test's computer fixture, and the
+fixture's values - computer id, instance id, workspace id, name, workspace name and VNC
+password - are bound to fixed placeholders (``<COMPUTER_ID_1>``, ``<VNC_PASSWORD_1>``...)
+both when recording and when replaying. Replay runs in the default fake mode: the plugin
+provisions in-process (no network, ~1 ms), the test's own HTTP and WebSocket traffic is
+answered from the cassette, and a recorded ``<COMPUTER_ID_1>`` reads back as this run's id.
+So a cassette recorded live (or against the standalone fake) replays with no server and
+no network, and provisioning, polling and cleanup never have to be replayed.
+
+Modules: :mod:`.format` (on-disk model, sidecar), :mod:`.scrub` (placeholders),
+:mod:`.store` (atomic, locked writes), :mod:`.matching` (canonical keys), :mod:`.recorder`,
+:mod:`.player`, :mod:`.wsfakes`, :mod:`.seams`, :mod:`.session`, :mod:`.unused`,
+:mod:`.plugin` (pytest hooks).
+"""
+
+from pytest_orgo.cassettes.config import CassetteConfig
+from pytest_orgo.cassettes.player import CassetteMismatch
+from pytest_orgo.cassettes.seams import NetworkBlockedError
+from pytest_orgo.cassettes.session import CassetteSession
+from pytest_orgo.cassettes.store import SecretLeakError
+
+__all__ = [
+    "CassetteConfig",
+    "CassetteMismatch",
+    "CassetteSession",
+    "NetworkBlockedError",
+    "SecretLeakError",
+]
