@@ -35,4 +35,6 @@ def test_examples_replay_offline_from_the_bundled_cassettes() -> None:
         timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:]
-    assert re.search(r"\b6 passed\b", result.stdout)
+    # the official SDK's example needs Python >= 3.12; below that it skips, saying why
+    expected = r"\b6 passed\b" if sys.version_info >= (3, 12) else r"\b5 passed, 1 skipped\b"
+    assert re.search(expected, result.stdout), result.stdout[-3000:]

@@ -4,6 +4,7 @@ orgo_sdk_computer, and the async twins orgo_async_client / orgo_async_computer."
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 from orgo_helpers import StandaloneFake, live_args, run, run_subprocess
@@ -186,7 +187,8 @@ def test_fixtures_in_live_mode(
         """
     )
     result = run_subprocess(pytester, "-rs", "-s", *live_args(fake_api))
-    result.assert_outcomes(passed=3, skipped=1)
+    sdk_runs = sys.version_info >= (3, 12)  # below, orgo_sdk_computer skips and says why
+    result.assert_outcomes(passed=3 if sdk_runs else 2, skipped=1 if sdk_runs else 2)
     result.stdout.fnmatch_lines(
         ["SKIPPED*orgo_server is the bundled fake, and this run uses the live Orgo API (--orgo)"]
     )

@@ -12,7 +12,9 @@ from orgo_helpers import run
 
 
 @pytest.mark.parametrize("args", [("--help",), ("--orgo-max-computers", "0")])
-def test_routing_is_undone_without_a_session(pytester: pytest.Pytester, args: tuple[str, ...]) -> None:
+def test_routing_is_undone_without_a_session(
+    pytester: pytest.Pytester, args: tuple[str, ...]
+) -> None:
     before = (
         httpx.HTTPTransport.handle_request,
         httpx.AsyncHTTPTransport.handle_async_request,
