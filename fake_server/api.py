@@ -56,7 +56,7 @@ class ApiRequest:
     def json(self) -> dict[str, Any]:
         """The body as a JSON object; an empty body counts as ``{}``."""
         if self._json is None:
-            if not self.body.strip():
+            if not self.body:  # no body at all is {}; whitespace is not JSON
                 self._json = {}
             else:
                 try:

@@ -44,7 +44,10 @@ class InMemoryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             )
         headers = {"content-type": answer.media_type, **answer.headers}
         return httpx.Response(
-            answer.status, headers=headers, content=answer.encode(), request=request
+            answer.status,
+            headers=headers,
+            stream=httpx.ByteStream(answer.encode()),
+            request=request,
         )
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

@@ -155,10 +155,11 @@ def resize(state: State, request: ApiRequest, given: Body[ResizeRequest]) -> Api
     if ran:
         answer["results"] = results
     if results and len(failed) == len(results):
-        answer["error"] = "No resize could be applied: " + "; ".join(
+        message = "No resize could be applied: " + "; ".join(
             f"{name}: {results[name]['error']}" for name in failed
         )
-        return ok(answer, status=422)
+        answer.pop("error", None)
+        raise ApiError(422, message, extra=answer)  # the error shape, request_id included
     return ok(answer, status=207 if failed else 200)
 
 

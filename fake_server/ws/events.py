@@ -101,9 +101,9 @@ def _handle(connection: EventConnection, text: str) -> dict[str, Any]:
     if body["type"] == "ping":
         return {"type": "pong"}
     if body["type"] == "subscribe":
-        connection.subscriptions.update(body["event_types"])
+        connection.change_subscriptions(body["event_types"], add=True)
         return {"type": "subscribed", "message": "ok"}
-    connection.subscriptions.difference_update(body["event_types"])
+    connection.change_subscriptions(body["event_types"], add=False)
     return {"type": "unsubscribed", "message": "ok"}
 
 

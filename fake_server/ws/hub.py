@@ -118,6 +118,14 @@ class EventConnection:
         with self._lock:
             return self.held[-1][1] if self.held else None
 
+    def change_subscriptions(self, types: list[str], *, add: bool) -> None:
+        """Under the lock, so a stats() read never sees the set mid-change."""
+        with self._lock:
+            if add:
+                self.subscriptions.update(types)
+            else:
+                self.subscriptions.difference_update(types)
+
     def pinged(self) -> int:
         """A ping went out behind everything sent so far; returns how many it covers."""
         with self._lock:
