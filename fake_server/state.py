@@ -11,7 +11,7 @@ import math
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from fake_server.clock import Clock
 from fake_server.desktop.desktop import Desktop
@@ -136,6 +136,7 @@ class State:
         self.computers: dict[str, Computer] = {}
         self.by_instance: dict[str, str] = {}
         self.storage = Storage(clock, ids)
+        self.extras: dict[str, Any] = {}  # small legacy stores (the builds API) keyed by name
         self.default_account = ids.uuid()
 
     # -- keys and access --------------------------------------------------------------

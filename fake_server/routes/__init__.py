@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fake_server.api import Router
-from fake_server.routes import actions, computers, files, workspaces
+from fake_server.routes import actions, builds, computers, files, workspaces
 
 
 def api_router() -> Router:
     """Every route under ``/api``."""
     router = Router()
-    for module in (workspaces, computers, actions, files):
+    for module in (workspaces, computers, actions, files, builds):
         router.include(module.router)
     return router

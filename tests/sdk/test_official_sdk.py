@@ -138,3 +138,24 @@ def test_wrong_key_raises_the_api_message() -> None:
             api_key="sk_right", base_api_url=running.base_url, verbose=False, workspace="w"
         )
         assert computer.status()["status"] == "running"
+
+
+def test_template_name_resolves_through_the_builds_api(
+    sdk_fake: FakeOrgo, server: LoopbackServer
+) -> None:
+    import httpx
+
+    workspace = orgo.Workspace("sdk-builds", api_key=KEY, base_api_url=server.base_url)
+    headers = {"Authorization": f"Bearer {KEY}"}
+    build = httpx.post(
+        f"{server.base_url}/builds/create",
+        json={"orgId": "o", "projectId": workspace.id, "name": "my-image"},
+        headers=headers,
+    ).json()["build"]
+    httpx.post(
+        f"{server.base_url}/builds/update",
+        json={"buildId": build["id"], "status": "completed"},
+        headers=headers,
+    )
+    make(server, workspace=workspace, template="my-image")
+    assert sdk_fake.requests("POST", "/computers")[-1].body["image"] == build["imageRef"]
