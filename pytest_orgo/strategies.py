@@ -34,6 +34,8 @@ from typing import Any, Final
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
+from pytest_orgo._events_model import EVENT_TYPES
+
 __all__ = [
     "EVENT_TYPES",
     "click_bodies",
@@ -60,20 +62,6 @@ __all__ = [
 
 Body = dict[str, Any]
 
-EVENT_TYPES: Final[tuple[str, ...]] = (
-    "window_focus",
-    "window_open",
-    "window_close",
-    "clipboard",
-    "file_change",
-    "screen_change",
-    "audio_stream_start",
-    "audio_stream_stop",
-    "process_start",
-    "process_stop",
-    "idle",
-    "active",
-)
 WATCHED_DIRS: Final = ("/home/user/Desktop", "/home/user/Downloads")  # file_change sees these
 FILE_ACTIONS: Final = ("created", "modified", "deleted")
 IDLE_AFTER_SECONDS: Final = 30
