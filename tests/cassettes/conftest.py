@@ -6,16 +6,14 @@ top-level conftest.)
 
 from __future__ import annotations
 
-import queue
 import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from cassette_helpers import BASE_INI
+from standalone_fake import start_standalone_fake
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,26 +52,7 @@ class FakeProcess:
 
 def start_fake() -> FakeProcess:
     """``python -m fake_server serve --port 0``; its URL is the first line it prints."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fake_server", "serve", "--port", "0", "--log-level", "warning"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    stdout = process.stdout
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
-    try:
-        first = lines.get(timeout=30)
-    except queue.Empty:
-        first = ""
-    if not first.startswith("Fake Orgo API listening: "):
-        process.kill()
-        process.wait()
-        pytest.fail(f"the standalone fake did not start: {first!r}")
-    return FakeProcess(process, first.split(": ", 1)[1].strip())
+    return FakeProcess(*start_standalone_fake())
 
 
 @pytest.fixture

@@ -12,15 +12,14 @@
 
 from __future__ import annotations
 
-import queue
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from orgo_helpers import BASE_INI, LIVE_KEY, StandaloneFake
+from standalone_fake import start_standalone_fake
 
 # (pytester is enabled in tests/conftest.py: pytest_plugins belongs in a top-level conftest.)
 
@@ -54,26 +53,8 @@ def standalone_fake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Standa
     """``python -m fake_server serve --port 0``; its URL is the first line it prints."""
     log = tmp_path_factory.mktemp("standalone-fake") / "stderr.log"
     with log.open("w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "fake_server", "serve", "--port", "0", "--log-level", "warning"],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-        )
-    assert process.stdout is not None
-    stdout = process.stdout
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
-    try:
-        first = lines.get(timeout=20)
-    except queue.Empty:
-        first = ""
-    if not first.startswith("Fake Orgo API listening: "):
-        process.kill()
-        process.wait()
-        pytest.fail(f"the standalone fake did not start: {first!r}\n{log.read_text()}")
-    fake = StandaloneFake(first.split(": ", 1)[1].strip())
+        process, url = start_standalone_fake(stderr, timeout=20)
+    fake = StandaloneFake(url)
     try:
         yield fake
     finally:
@@ -84,7 +65,8 @@ def standalone_fake(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Standa
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        stdout.close()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 @pytest.fixture
