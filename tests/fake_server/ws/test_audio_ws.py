@@ -160,4 +160,8 @@ def test_stop_ends_capture_with_close_1000(pc: PC, open_ws: Opener) -> None:
     frames(client, 1)
     send_json(client, {"type": "stop"})
     assert close_code(client) == 1000
+    # the server unregisters the socket just after sending its close: give it a moment
+    deadline = time.monotonic() + 2
+    while pc.fake.sockets.count(pc.id) and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert pc.fake.sockets.count(pc.id) == 0
