@@ -85,7 +85,9 @@ class Desktop:
         self.fs = self.fs if self.fs is not None else FileSystem()
         self.fs.on_change = self._file_changed
         self.processes = ProcessTable(on_start=self._process_started, on_stop=self._process_stopped)
-        self.shell: Shell = SimulatedShell(self.fs, self.processes, sleep=self.clock.advance)
+        self.shell: Shell = SimulatedShell(
+            self.fs, self.processes, sleep=self.clock.advance, clock=self.clock.now
+        )
         self.audio = AudioPlayer(
             on_start=lambda: self.emit("audio_stream_start", {}),
             on_stop=lambda: self.emit("audio_stream_stop", {}),

@@ -49,6 +49,8 @@ __all__ = [
 ]
 
 DEFAULT_HOSTNAME: Final = "orgo-computer"
+#: Wall-clock seconds a terminal line may compute: the bash endpoint's documented default.
+TERMINAL_TIMEOUT: Final = 200.0
 SideEffect = Callable[[FileSystem, ProcessTable], None]
 
 
@@ -107,10 +109,12 @@ class SimulatedShell:
         sleep: Callable[[float], None] | None = None,
         hostname: str = DEFAULT_HOSTNAME,
         python_max_steps: int = DEFAULT_MAX_STEPS,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.fs = fs
         self.processes = processes
         self.sleep = sleep
+        self.clock = clock
         self.hostname = hostname
         self.python_max_steps = python_max_steps
         self.scripts: list[ScriptedAnswer] = []
@@ -145,7 +149,9 @@ class SimulatedShell:
     def run(
         self, command: str, *, session: ShellSession | None = None, timeout: float | None = None
     ) -> CommandResult:
-        """Run a command line; ``timeout`` is a budget of virtual seconds spent in ``sleep``.
+        """Run a command line; ``timeout`` bounds both the virtual seconds spent in ``sleep``
+        and the wall-clock time the run computes (a terminal line, with no timeout, gets
+        :data:`TERMINAL_TIMEOUT` seconds of computing).
 
         Exceeding it ends the run with exit code 124, like coreutils' ``timeout``.
         """
@@ -154,7 +160,10 @@ class SimulatedShell:
         if answer is not None:
             session.last_exit_code = answer.exit_code
             return CommandResult(answer.output, answer.exit_code)
-        return Bash(self, session, Budget(timeout), depth=0).run_top(command)
+        budget = Budget.of(timeout)
+        if budget.deadline is None:
+            budget.deadline = Budget.of(TERMINAL_TIMEOUT).deadline
+        return Bash(self, session, budget, depth=0).run_top(command)
 
     def run_python(self, code: str, *, timeout: float) -> PythonResult:
         return self.run_python_in(code, timeout=timeout)

@@ -234,24 +234,7 @@ def _test(ctx: Context, args: list[str]) -> bool:
     if len(args) == 1:
         return args[0] != ""
     if len(args) == 2:
-        op, operand = args
-        fs, path = ctx.fs, ctx.path(operand)
-        unary: dict[str, Callable[[], bool]] = {
-            "-e": lambda: fs.exists(path),
-            "-f": lambda: fs.is_file(path),
-            "-d": lambda: fs.is_dir(path),
-            "-r": lambda: fs.exists(path),
-            "-w": lambda: fs.exists(path),
-            "-x": lambda: fs.is_dir(path),
-            "-s": lambda: fs.exists(path) and fs.stat_size(path) > 0,
-            "-L": lambda: False,
-            "-h": lambda: False,
-            "-z": lambda: operand == "",
-            "-n": lambda: operand != "",
-        }
-        if op not in unary:
-            raise ExpansionError(f"{op}: unary operator expected")
-        return unary[op]()
+        return file_test(ctx, args[0], args[1])
     if len(args) == 3:
         first, op, second = args
         if op in ("=", "=="):
@@ -259,12 +242,39 @@ def _test(ctx: Context, args: list[str]) -> bool:
         if op == "!=":
             return first != second
         if op in _INT_TESTS:
-            for value in (first, second):
-                if not re.fullmatch(r"\s*[+-]?\d+\s*", value):
-                    raise ExpansionError(f"{value}: integer expression expected")
-            return _INT_TESTS[op](int(first), int(second))
+            return int_compare(op, first, second)
         raise ExpansionError(f"{op}: binary operator expected")
     raise ExpansionError("too many arguments")
+
+
+def file_test(ctx: Context, op: str, operand: str) -> bool:
+    """The unary tests of ``test`` and ``[[ ]]`` (``-f path``, ``-z text``, ...)."""
+    fs, path = ctx.fs, ctx.path(operand)
+    unary: dict[str, Callable[[], bool]] = {
+        "-e": lambda: fs.exists(path),
+        "-a": lambda: fs.exists(path),
+        "-f": lambda: fs.is_file(path),
+        "-d": lambda: fs.is_dir(path),
+        "-r": lambda: fs.exists(path),
+        "-w": lambda: fs.exists(path),
+        "-x": lambda: fs.is_dir(path),
+        "-s": lambda: fs.exists(path) and fs.stat_size(path) > 0,
+        "-L": lambda: False,
+        "-h": lambda: False,
+        "-z": lambda: operand == "",
+        "-n": lambda: operand != "",
+    }
+    if op not in unary:
+        raise ExpansionError(f"{op}: unary operator expected")
+    return unary[op]()
+
+
+def int_compare(op: str, first: str, second: str) -> bool:
+    """``-eq``, ``-lt``, ... on decimal integers, refusing anything else as bash does."""
+    for value in (first, second):
+        if not re.fullmatch(r"\s*[+-]?\d+\s*", value):
+            raise ExpansionError(f"{value}: integer expression expected")
+    return _INT_TESTS[op](int(first), int(second))
 
 
 # -- running other code ----------------------------------------------------------------
@@ -280,7 +290,7 @@ def source(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
     except FsError as exc:
         io.err.write(f"bash: {argv[1]}: {exc.reason}\n")
         return 1
-    return ctx.run_script(text, io, sourced=True)
+    return ctx.nested(argv[1], text, io, argv[2:] or None)
 
 
 @command("bash", "sh")

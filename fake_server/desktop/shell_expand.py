@@ -93,6 +93,15 @@ class Expander:
                     current = (current or []) + [(HOME, False)]
                     text = text[1:]
                 current = (current or []) + [(text, True)]
+            elif part.kind == "var" and part.text in ("@", "@:-") and part.quoted and split:
+                positional = self.session.positional
+                for position, value in enumerate(positional):
+                    if position and current is not None:
+                        fields.append(current)
+                        current = None
+                    current = (current or []) + [(value, False)]
+                if not positional and current is None and len(word.parts) == 1:
+                    return []
             else:
                 value = self.expand_part(part, io)
                 if part.quoted or not split:
@@ -144,13 +153,16 @@ class Expander:
         special = {
             "?": str(self.session.last_exit_code), "$": str(SHELL_PID),
             "!": "" if background is None else str(background),
-            "#": "0", "@": "", "*": "", "0": "bash", "-": "hBc",
+            "#": str(len(self.session.positional)), "@": " ".join(self.session.positional),
+            "*": " ".join(self.session.positional), "0": "bash", "-": "hBc",
         }
         # fmt: on
         if spec in special:
             return special[spec]
         if spec.isdigit():
-            return ""
+            index = int(spec)
+            positional = self.session.positional
+            return positional[index - 1] if 0 < index <= len(positional) else ""
         if NAME_RE.fullmatch(spec):
             return self.session.get(spec) or ""
         if spec.startswith("#") and NAME_RE.fullmatch(spec[1:]):

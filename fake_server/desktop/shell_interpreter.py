@@ -13,11 +13,20 @@ interpreter through :class:`~fake_server.desktop.shell_runtime.Context`.
 from __future__ import annotations
 
 import posixpath
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final, Protocol
 
-from fake_server.desktop import shell_builtins, shell_files, shell_system, shell_text
+from fake_server.desktop import (
+    shell_builtins,
+    shell_control,
+    shell_files,
+    shell_flow,
+    shell_system,
+    shell_text,
+    shell_tools,
+)
 from fake_server.desktop.filesystem import (
     IS_A_DIRECTORY,
     NO_SUCH_FILE,
@@ -35,32 +44,36 @@ from fake_server.desktop.shell_runtime import (
     Discard,
     ExpansionError,
     FileSink,
+    FunctionReturn,
     Io,
+    NestingError,
     ShellExit,
     ShellTimeout,
     Sink,
     UsageError,
     decode,
 )
+from fake_server.desktop.shell_cooperative import yield_now
 from fake_server.desktop.shell_session import TIMEOUT_EXIT_CODE, CommandResult, ShellSession
+from fake_server.desktop.shell_parser import AndOr, Body, Command, Function, Node, Redirect, parse
 from fake_server.desktop.shell_syntax import (
     ASSIGNMENT_RE,
-    AndOr,
-    Command,
+    HereDoc,
     ShellSyntaxError,
     Unsupported,
-    Word,
     lex,
-    parse,
 )
 
-MAX_NESTING: Final = 64
+#: How deep subshells, functions, ``source`` and ``eval`` may nest (bash's FUNCNEST, in effect).
+MAX_NESTING: Final = 48
 #: Every command the simulated shell knows, by name.
 COMMANDS: Final[Mapping[str, Builtin]] = {
     **shell_builtins.COMMANDS,
     **shell_files.COMMANDS,
     **shell_system.COMMANDS,
     **shell_text.COMMANDS,
+    **shell_control.COMMANDS,
+    **shell_tools.COMMANDS,
 }
 
 
@@ -70,6 +83,7 @@ class ShellHost(Protocol):
     fs: FileSystem
     processes: ProcessTable
     sleep: Callable[[float], None] | None
+    clock: Callable[[], float] | None
     hostname: str
 
     def run_python_in(
@@ -87,9 +101,15 @@ class ShellHost(Protocol):
 
 @dataclass
 class Budget:
-    """Virtual seconds a run may still spend sleeping; None is unlimited."""
+    """Virtual seconds a run may still spend sleeping (None is unlimited), and the
+    wall-clock moment (``time.monotonic()``) when the run is cut off, whatever it is doing."""
 
     remaining: float | None
+    deadline: float | None = None
+
+    @classmethod
+    def of(cls, timeout: float | None) -> Budget:
+        return cls(timeout, None if timeout is None else time.monotonic() + timeout)
 
 
 class Bash:
@@ -105,6 +125,8 @@ class Bash:
         self.session = session
         self.budget = budget
         self.depth = depth
+        self.calls = 0  # functions, ``source`` and ``eval`` running in this shell
+        self.loops = 0  # enclosing loops, for ``break``/``continue``
         self.commands: Mapping[str, Builtin] = COMMANDS
         self.expander = Expander(session, shell.fs, self.subshell)
 
@@ -112,7 +134,15 @@ class Bash:
 
     def run_top(self, src: str) -> CommandResult:
         terminal = Buffer()
-        status = self.run_script(src, Io("", terminal, terminal), top=True)
+        try:
+            status = self.run_script(src, Io("", terminal, terminal), top=True)
+        except FunctionReturn as exc:
+            terminal.write("bash: return: can only `return' from a function or sourced script\n")
+            status = self.finish(exc.code and 1)
+        except (NestingError, RecursionError) as exc:
+            reason = str(exc) if isinstance(exc, NestingError) else "maximum nesting level exceeded"
+            terminal.write(f"bash: {reason}\n")
+            status = self.finish(1)
         return CommandResult(terminal.text, status)
 
     def run_script(self, src: str, io: Io, *, top: bool = False, sourced: bool = False) -> int:
@@ -132,8 +162,11 @@ class Bash:
             )
             return self.finish(2)
         try:
-            for item in items:
-                self.run_and_or(item, io)
+            self.run_body(items, io)
+        except FunctionReturn as exc:
+            if not sourced:
+                raise
+            return self.finish(exc.code)
         except ShellExit as exc:
             if sourced:
                 raise
@@ -151,24 +184,68 @@ class Bash:
         return status
 
     def subshell(self, src: str, io: Io) -> int:
-        if self.depth >= MAX_NESTING:
+        child = self.child()
+        if child is None:
             io.err.write("bash: maximum nesting level exceeded\n")
             return 1
-        child = Bash(self.shell, self.session.subshell(), self.budget, depth=self.depth + 1)
         return child.run_script(src, io)
+
+    def child(self) -> Bash | None:
+        """A subshell: a copy of the session that changes cannot leak out of."""
+        if self.depth + self.calls >= MAX_NESTING:
+            return None
+        child = Bash(self.shell, self.session.subshell(), self.budget, depth=self.depth + 1)
+        child.calls = self.calls
+        return child
+
+    def nested(self, name: str, src: str, io: Io, args: list[str] | None = None) -> int:
+        return self.enter(name, args, lambda: self.run_script(src, io, sourced=True))
+
+    def call_function(self, function: Function, argv: list[str], io: Io) -> int:
+        def body() -> int:
+            try:
+                return shell_flow.run_node(self, function.body, io)
+            except FunctionReturn as exc:
+                return self.finish(exc.code)
+
+        return self.enter(argv[0], argv[1:], body)
+
+    def enter(self, name: str, args: list[str] | None, run: Callable[[], int]) -> int:
+        """Run one nesting level deeper; past :data:`MAX_NESTING` the whole line is abandoned."""
+        if self.depth + self.calls >= MAX_NESTING:
+            raise NestingError(f"{name}: maximum nesting level exceeded ({MAX_NESTING})")
+        saved = self.session.positional
+        if args is not None:
+            self.session.positional = list(args)
+        self.calls += 1
+        try:
+            return run()
+        finally:
+            self.calls -= 1
+            self.session.positional = saved
+
+    def run_body(self, items: Body, io: Io, *, condition: bool = False) -> int:
+        """Run a list; under ``set -e`` a failing command (outside a condition) exits."""
+        status = self.session.last_exit_code
+        for item in items:
+            status = self.run_and_or(item, io)
+            if self.session.errexit and status != 0 and not condition and not item.rest:
+                raise ShellExit(status)
+        return status
 
     # -- structure -------------------------------------------------------------------
 
-    def run_and_or(self, item: AndOr, io: Io) -> None:
-        if item.background:
+    def run_and_or(self, item: AndOr, io: Io) -> int:
+        if item.background and isinstance(item.first[0], Command):
             self.start_background(item, io)
-            return
+            return 0
         status = self.finish(self.run_pipeline(item.first, io))
         for op, pipeline in item.rest:
             if (op == "&&") == (status == 0):
                 status = self.finish(self.run_pipeline(pipeline, io))
+        return status
 
-    def run_pipeline(self, commands: list[Command], io: Io) -> int:
+    def run_pipeline(self, commands: list[Node], io: Io) -> int:
         if len(commands) == 1:
             return self.run_command(commands[0], io)
         data = io.stdin
@@ -187,7 +264,9 @@ class Bash:
     def start_background(self, item: AndOr, io: Io) -> None:
         """``NAME args &``: a process called NAME appears; the command itself does not run."""
         argv: list[str] = []
-        for word in item.first[0].words:
+        first = item.first[0]
+        assert isinstance(first, Command)
+        for word in first.words:
             if not argv and ASSIGNMENT_RE.match(word.source):
                 continue
             argv.extend(self.expander.expand(word, io))
@@ -204,7 +283,34 @@ class Bash:
             io.err.write(f"[{job}] {process.pid}\n")
         self.finish(0)
 
-    def run_command(self, command: Command, io: Io) -> int:
+    def run_command(self, node: Node, io: Io) -> int:
+        self.check_deadline()
+        if isinstance(node, Command):
+            return self.run_simple(node, io)
+        return shell_flow.run_node(self, node, io)
+
+    def run_redirected(self, redirs: list[Redirect], io: Io, run: Callable[[Io], int]) -> int:
+        """Run ``run`` with the redirections applied, then write the files they opened."""
+        try:
+            redirected, files = self.redirect(redirs, io)
+        except ExpansionError as exc:
+            io.err.write(f"bash: {exc}\n")
+            return 1
+        if redirected is None:
+            return 1
+        status = run(redirected)
+        return self.flush_files(files, io, status)
+
+    def flush_files(self, files: list[FileSink], io: Io, status: int) -> int:
+        for sink in files:
+            try:
+                self.fs.write(sink.path, sink.text.encode(), append=sink.append)
+            except FsError as exc:
+                io.err.write(f"bash: {exc.path}: {exc.reason}\n")
+                status = 1
+        return status
+
+    def run_simple(self, command: Command, io: Io) -> int:
         expander = self.expander
         expander.substitution_status = None
         try:
@@ -233,13 +339,7 @@ class Bash:
             for name, value in assignments:
                 self.session.set(name, value)
             status = expander.substitution_status or 0
-        for sink in files:
-            try:
-                self.fs.write(sink.path, sink.text.encode(), append=sink.append)
-            except FsError as exc:
-                io.err.write(f"bash: {exc.path}: {exc.reason}\n")
-                status = 1
-        return status
+        return self.flush_files(files, io, status)
 
     def execute(self, argv: list[str], io: Io, assignments: dict[str, str]) -> int:
         name = argv[0]
@@ -248,6 +348,9 @@ class Bash:
             base = posixpath.basename(name)
             if base in self.commands and base not in SHELL_ONLY:
                 name = base
+        function = self.session.functions.get(name)
+        if isinstance(function, Function):
+            return self.call_function(function, argv, io)
         builtin = self.commands.get(name)
         if builtin is not None and "/" not in name:
             try:
@@ -255,6 +358,9 @@ class Bash:
             except UsageError as exc:
                 io.err.write(f"{exc}\n")
                 return exc.status
+            except FsError as exc:  # a disk failure no command caught (a full disk, say)
+                io.err.write(f"{name}: {exc.path}: {exc.reason}\n")
+                return 1
         if "/" in name:
             return self.run_file(name, argv, io, env)
         io.err.write(f"bash: {name}: command not found\n")
@@ -306,14 +412,18 @@ class Bash:
 
     # -- redirection ------------------------------------------------------------------
 
-    def redirect(
-        self, redirs: list[tuple[int | None, str, Word]], io: Io
-    ) -> tuple[Io | None, list[FileSink]]:
+    def redirect(self, redirs: list[Redirect], io: Io) -> tuple[Io | None, list[FileSink]]:
         """Apply redirections left to right; None (after printing why) when one fails."""
         fds: dict[int, Sink] = {1: io.out, 2: io.err}
         stdin = io.stdin
         files: list[FileSink] = []
         for fd, op, word in redirs:
+            if isinstance(word, HereDoc):
+                stdin = word.body if word.quoted else self.expander.expand_text(word.body, io)
+                continue
+            if op == "<<<":
+                stdin = "".join(self.expander.expand(word, io, split=False)) + "\n"
+                continue
             targets = self.expander.expand(word, io)
             if len(targets) != 1:
                 io.err.write(f"bash: {word.source}: ambiguous redirect\n")
@@ -348,7 +458,9 @@ class Bash:
                 fds[1] = fds[2] = sink
             else:
                 fds[1 if fd is None else fd] = sink
-        return Io(stdin, fds[1], fds[2]), files
+        if stdin is not io.stdin:
+            return Io(stdin, fds[1], fds[2]), files
+        return Io(stdin, fds[1], fds[2], io.reader), files
 
     def open_output(
         self, target: str, append: bool, fds: dict[int, Sink], io: Io, files: list[FileSink]
@@ -373,6 +485,15 @@ class Bash:
 
     def path(self, name: str) -> str:
         return FileSystem.resolve(name, self.session.cwd)
+
+    def now(self) -> float:
+        return self.shell.clock() if self.shell.clock is not None else time.time()
+
+    def check_deadline(self) -> None:
+        deadline = self.budget.deadline
+        if deadline is not None and time.monotonic() > deadline:
+            raise ShellTimeout
+        yield_now()
 
     def advance(self, seconds: float) -> None:
         """Spend virtual time; the part beyond the budget is never spent."""

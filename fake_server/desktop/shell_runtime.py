@@ -41,7 +41,29 @@ class ShellExit(Exception):
 
 
 class ShellTimeout(Exception):
-    """The run's virtual-time budget ran out."""
+    """The run's time budget (virtual seconds slept, or its wall-clock deadline) ran out."""
+
+
+class NestingError(Exception):
+    """Functions, ``source`` or ``eval`` nested past the limit: bash abandons the whole
+    command line with status 1, and so does the simulation (never a RecursionError)."""
+
+
+class LoopControl(Exception):
+    """``break N``/``continue N``: unwinds to the N-th enclosing loop."""
+
+    def __init__(self, kind: str, levels: int) -> None:
+        super().__init__(kind, levels)
+        self.kind = kind
+        self.levels = levels
+
+
+class FunctionReturn(Exception):
+    """``return N`` inside a function or a sourced script."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 class ExpansionError(Exception):
@@ -91,11 +113,35 @@ class FileSink(Buffer):
         self.append = append
 
 
+class Reader:
+    """Standard input that ``read`` consumes line by line (a loop's body shares one)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0
+
+    def readline(self) -> str | None:
+        if self.position >= len(self.text):
+            return None
+        end = self.text.find("\n", self.position)
+        end = len(self.text) if end < 0 else end + 1
+        line = self.text[self.position : end]
+        self.position = end
+        return line
+
+
 @dataclass
 class Io:
     stdin: str
     out: Sink
     err: Sink
+    reader: Reader | None = None
+
+    def with_reader(self) -> Io:
+        """This io with a :class:`Reader` over its stdin, so ``read`` calls share progress."""
+        if self.reader is not None:
+            return self
+        return Io(self.stdin, self.out, self.err, Reader(self.stdin))
 
 
 def decode(data: bytes) -> str:
@@ -113,6 +159,7 @@ class Context(Protocol):
     session: ShellSession
     hostname: str
     commands: Mapping[str, Builtin]
+    loops: int
 
     def path(self, name: str) -> str:
         """``name`` resolved against the session's working directory."""
@@ -129,6 +176,19 @@ class Context(Protocol):
     def run_script(self, src: str, io: Io, *, top: bool = False, sourced: bool = False) -> int: ...
 
     def python_program(self, code: str, io: Io, env: dict[str, str]) -> int: ...
+
+    def nested(self, name: str, src: str, io: Io, args: list[str] | None = None) -> int:
+        """Run ``src`` in this shell one nesting level deeper (``source``, ``eval``);
+        ``args`` replace the positional parameters while it runs."""
+        ...
+
+    def now(self) -> float:
+        """The fake's clock, in seconds since the epoch."""
+        ...
+
+    def check_deadline(self) -> None:
+        """Raise :class:`ShellTimeout` once the run's wall-clock deadline has passed."""
+        ...
 
 
 Builtin = Callable[[Context, list[str], Io, dict[str, str]], int]

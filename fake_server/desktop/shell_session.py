@@ -9,7 +9,7 @@ apart to keep those modules free of import cycles.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from fake_server.desktop.filesystem import HOME
 
@@ -56,6 +56,10 @@ class ShellSession:
     variables: dict[str, str] = field(default_factory=dict)
     jobs: dict[int, int] = field(default_factory=dict)
     last_background_pid: int | None = None
+    positional: list[str] = field(default_factory=list)
+    #: Function definitions by name (parser nodes, typed loosely to keep this module below them).
+    functions: dict[str, Any] = field(default_factory=dict)
+    errexit: bool = False  # ``set -e``
 
     def __post_init__(self) -> None:
         if self.env.get("PWD") != self.cwd:
@@ -93,4 +97,7 @@ class ShellSession:
             jobs=dict(self.jobs),
             last_background_pid=self.last_background_pid,
             interactive=self.interactive,
+            positional=list(self.positional),
+            functions=dict(self.functions),
+            errexit=self.errexit,
         )

@@ -1,4 +1,5 @@
-"""Bash syntax for the simulated shell: a quote-aware lexer and a parser into and-or lists.
+"""Bash syntax for the simulated shell: a quote-aware lexer (the grammar is in
+:mod:`~fake_server.desktop.shell_parser`).
 
 Command lines are tokenised here rather than by :mod:`shlex`: shlex drops the
 quoting, and bash needs it to know that ``'$HOME'`` is not expanded and that
@@ -6,9 +7,11 @@ quoting, and bash needs it to know that ``'$HOME'`` is not expanded and that
 :class:`Part` pieces that remember how they were quoted, and expansion
 (:mod:`fake_server.desktop.shell_expand`) decides later what each piece becomes.
 
-Syntax errors raise :class:`ShellSyntaxError`; valid bash the simulation does
-not implement (compound commands, here-documents, subshells) raises
-:class:`Unsupported`. Both are raised before anything runs.
+Here-documents are read here too: the operator yields a :class:`HereDoc`
+whose body is filled when the lexer reaches the end of its line. Syntax errors
+raise :class:`ShellSyntaxError`; valid bash the simulation does not implement
+(``<(...)``, ``$((`` nesting quirks) raises :class:`Unsupported`. Both are
+raised before anything runs.
 """
 
 from __future__ import annotations
@@ -57,18 +60,23 @@ class Redir:
     op: str
 
 
-Token = Word | Op | Redir
+@dataclass(eq=False)
+class HereDoc:
+    """A here-document's body, filled in when the lexer reaches the line after its operator.
+
+    ``quoted`` (the delimiter had quotes) means the body is taken as is, unexpanded.
+    """
+
+    body: str
+    quoted: bool
+
+
+Token = Word | Op | Redir | HereDoc
 
 _OPERATOR_CHARS: Final = frozenset(";&|<>()")
 _SPECIAL_PARAMS: Final = frozenset("?$#@*!-0123456789")
 NAME_RE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 ASSIGNMENT_RE: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")
-# fmt: off
-_RESERVED: Final = frozenset(
-    {"if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case",
-     "esac", "function", "select", "{", "}", "[[", "]]", "!", "coproc"}
-)
-# fmt: on
 _UNMATCHED_QUOTE: Final = "unexpected EOF while looking for matching `''"
 #: Control operators, longest first, and the tokens each stands for (``|&`` is ``2>&1 |``).
 _CONTROL_OPERATORS: Final[dict[str, tuple[Token, ...]]] = {
@@ -210,6 +218,7 @@ def lex_double_quoted(src: str, i: int, *, until_quote: bool = True) -> tuple[li
 def lex(src: str) -> list[Token]:
     """A command line as words (kept as quoted parts), operators and redirections."""
     tokens: list[Token] = []
+    pending: list[tuple[HereDoc, str, bool]] = []
     parts: list[Part] = []
     raw: list[str] = []
     start = 0
@@ -239,7 +248,7 @@ def lex(src: str) -> list[Token]:
         elif c == "\n":
             end_word(i)
             tokens.append(Op("\n"))
-            i += 1
+            i = _read_heredocs(src, i + 1, pending)
         elif c == "#" and not in_word():
             newline = src.find("\n", i)
             i = len(src) if newline < 0 else newline
@@ -271,12 +280,61 @@ def lex(src: str) -> list[Token]:
         elif c in "$`":
             i = _lex_substitution(src, i, False, raw, flush_raw, parts)
         elif c in _OPERATOR_CHARS:
-            i = _lex_operator(src, i, tokens, parts, raw, end_word)
+            i = _lex_operator(src, i, tokens, parts, raw, end_word, pending)
         else:
             raw.append(c)
             i += 1
     end_word(len(src))
+    _read_heredocs(src, len(src), pending)
     return tokens
+
+
+def _read_heredocs(src: str, i: int, pending: list[tuple[HereDoc, str, bool]]) -> int:
+    """Fill the here-documents opened on the line just ended; returns where lexing resumes.
+
+    A body runs to the line equal to its delimiter (tabs stripped for ``<<-``),
+    or to the end of the text, as bash does after its warning.
+    """
+    for doc, delimiter, strip_tabs in pending:
+        lines: list[str] = []
+        while i < len(src):
+            end = src.find("\n", i)
+            line = src[i:] if end < 0 else src[i:end]
+            i = len(src) if end < 0 else end + 1
+            if strip_tabs:
+                line = line.lstrip("\t")
+            if line == delimiter:
+                break
+            lines.append(line + "\n")
+        doc.body = "".join(lines)
+    pending.clear()
+    return i
+
+
+def _heredoc_operator(
+    src: str, i: int, fd: int | None, tokens: list[Token], pending: list[tuple[HereDoc, str, bool]]
+) -> int:
+    """``<<WORD``/``<<-WORD`` at ``src[i]``: the redirection now, the body at the next newline."""
+    strip_tabs = src.startswith("<<-", i)
+    i += 3 if strip_tabs else 2
+    while i < len(src) and src[i] in " \t":
+        i += 1
+    start = i
+    while i < len(src) and src[i] not in " \t\n;&|<>()":
+        if src[i] in "'\"":
+            close = src.find(src[i], i + 1)
+            i = len(src) if close < 0 else close + 1
+        else:
+            i += 2 if src[i] == "\\" else 1
+    raw = src[start:i]
+    if not raw:
+        raise ShellSyntaxError("syntax error near unexpected token `newline'")
+    quoted = any(q in raw for q in "'\"\\")
+    delimiter = re.sub(r"\\(.)", r"\1", raw.replace("'", "").replace('"', ""))
+    doc = HereDoc("", quoted)
+    tokens.extend((Redir(fd, "<<"), doc))
+    pending.append((doc, delimiter, strip_tabs))
+    return i
 
 
 def _lex_operator(
@@ -286,6 +344,7 @@ def _lex_operator(
     parts: list[Part],
     raw: list[str],
     end_word: Callable[[int], None],
+    pending: list[tuple[HereDoc, str, bool]],
 ) -> int:
     c = src[i]
     two = src[i : i + 2]
@@ -296,11 +355,18 @@ def _lex_operator(
         fd = None
         end_word(i)
     if two == ";;":
-        raise ShellSyntaxError("syntax error near unexpected token `;;'")
+        tokens.append(Op(";;"))
+        return i + 2
+    if src.startswith("<<<", i):
+        tokens.append(Redir(fd, "<<<"))
+        return i + 3
     if two == "<<":
-        raise Unsupported("here-documents (<<) and here-strings (<<<)")
+        return _heredoc_operator(src, i, fd, tokens, pending)
     if two in ("<&", "<>", "<("):
         raise Unsupported(f"`{two}'")
+    if c in "()":
+        tokens.append(Op(c))
+        return i + 1
     for text, produced in _CONTROL_OPERATORS.items():
         if src.startswith(text, i):
             tokens.extend(produced)
@@ -309,7 +375,7 @@ def _lex_operator(
         if src.startswith(text, i):
             tokens.append(Redir(fd, op))
             return i + len(text)
-    raise Unsupported("subshells `( ... )'")
+    raise ShellSyntaxError(f"syntax error near unexpected token `{c}'")
 
 
 def decode_escapes(text: str, *, printf: bool) -> tuple[str, bool]:
@@ -350,110 +416,3 @@ def decode_escapes(text: str, *, printf: bool) -> tuple[str, bool]:
             out.append(c)
             i += 1
     return "".join(out), False
-
-
-# -- parsing -----------------------------------------------------------------------
-
-
-@dataclass
-class Command:
-    """A simple command: its words and its redirections, in order."""
-
-    words: list[Word]
-    redirs: list[tuple[int | None, str, Word]]
-
-
-@dataclass
-class AndOr:
-    """A pipeline, then ``&&``/``||`` pipelines; ``background`` when it ended with ``&``."""
-
-    first: list[Command]
-    rest: list[tuple[str, list[Command]]]
-    background: bool = False
-
-
-def _describe(token: Token | None) -> str:
-    if token is None or token == Op("\n"):
-        return "newline"
-    if isinstance(token, Op):
-        return token.text
-    if isinstance(token, Redir):
-        return token.op
-    return token.source
-
-
-def _is_reserved(word: Word) -> bool:
-    return len(word.parts) == 1 and word.parts[0].kind == "raw" and word.source in _RESERVED
-
-
-def parse(tokens: list[Token]) -> list[AndOr]:
-    """The and-or lists of a lexed command line, in order; raises before anything runs."""
-    items: list[AndOr] = []
-    pos = 0
-
-    def peek() -> Token | None:
-        return tokens[pos] if pos < len(tokens) else None
-
-    def unexpected(token: Token | None) -> ShellSyntaxError:
-        if token is None:
-            return ShellSyntaxError("syntax error: unexpected end of file")
-        return ShellSyntaxError(f"syntax error near unexpected token `{_describe(token)}'")
-
-    def skip_newlines() -> None:
-        nonlocal pos
-        while peek() == Op("\n"):
-            pos += 1
-
-    def command() -> Command:
-        nonlocal pos
-        words: list[Word] = []
-        redirs: list[tuple[int | None, str, Word]] = []
-        while True:
-            token = peek()
-            if isinstance(token, Word):
-                words.append(token)
-                pos += 1
-            elif isinstance(token, Redir):
-                pos += 1
-                target = peek()
-                if not isinstance(target, Word):
-                    raise ShellSyntaxError(
-                        f"syntax error near unexpected token `{_describe(target)}'"
-                    )
-                redirs.append((token.fd, token.op, target))
-                pos += 1
-            else:
-                break
-        if not words and not redirs:
-            raise unexpected(peek())
-        if words and _is_reserved(words[0]):
-            raise Unsupported(f"`{words[0].source}' (compound commands and functions)")
-        return Command(words, redirs)
-
-    def pipeline() -> list[Command]:
-        nonlocal pos
-        commands = [command()]
-        while peek() == Op("|"):
-            pos += 1
-            skip_newlines()
-            commands.append(command())
-        return commands
-
-    while True:
-        skip_newlines()
-        if peek() is None:
-            return items
-        item = AndOr(pipeline(), [])
-        while isinstance(token := peek(), Op) and token.text in ("&&", "||"):
-            pos += 1
-            skip_newlines()
-            item.rest.append((token.text, pipeline()))
-        items.append(item)
-        token = peek()
-        if token == Op("&"):
-            item.background = True
-            pos += 1
-        elif token in (Op(";"), Op("\n")):
-            pos += 1
-        elif token is not None:
-            raise unexpected(token)
