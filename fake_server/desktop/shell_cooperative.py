@@ -1,4 +1,4 @@
-"""Sharing the fake with a long ``bash``/``exec`` run: it gives the state lock and the GIL away often.
+"""Sharing the fake with a long ``bash``/``exec`` run: it gives the lock and the GIL away often.
 
 A simulated command runs under the fake's state lock (it changes the desktop,
 whose listeners expect the lock held), so a run that computes for seconds would

@@ -199,11 +199,15 @@ class _Cond:
         self.pos += 1
         operator = self.peek()
         op_text = operator if isinstance(operator, str) else getattr(operator, "source", None)
-        if isinstance(first, Word) and first.source.startswith("-") and len(first.source) == 2:
-            if op_text not in _BINARY:
-                operand = self.text(self.peek())
-                self.pos += 1
-                return file_test(self.bash, first.source, operand)
+        if (
+            isinstance(first, Word)
+            and first.source.startswith("-")
+            and len(first.source) == 2
+            and op_text not in _BINARY
+        ):
+            operand = self.text(self.peek())
+            self.pos += 1
+            return file_test(self.bash, first.source, operand)
         if op_text in _BINARY and operator not in ("&&", "||", ")"):
             self.pos += 1
             right_item = self.items[self.pos] if self.pos < len(self.items) else None
@@ -241,4 +245,3 @@ _BINARY = frozenset({"==", "=", "!=", "=~", "<", ">", "-eq", "-ne", "-lt", "-le"
 def _remaining(bash: Bash) -> float | None:
     deadline = bash.budget.deadline
     return None if deadline is None else max(deadline - time.monotonic(), 0.001)
-

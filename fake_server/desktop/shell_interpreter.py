@@ -21,6 +21,7 @@ from typing import Final, Protocol
 from fake_server.desktop import (
     shell_builtins,
     shell_control,
+    shell_edit,
     shell_files,
     shell_flow,
     shell_system,
@@ -36,7 +37,9 @@ from fake_server.desktop.filesystem import (
 )
 from fake_server.desktop.processes import ProcessTable
 from fake_server.desktop.python_eval import PythonResult
+from fake_server.desktop.shell_cooperative import yield_now
 from fake_server.desktop.shell_expand import Expander
+from fake_server.desktop.shell_parser import AndOr, Body, Command, Function, Node, Redirect, parse
 from fake_server.desktop.shell_runtime import (
     SHELL_ONLY,
     Buffer,
@@ -53,9 +56,7 @@ from fake_server.desktop.shell_runtime import (
     UsageError,
     decode,
 )
-from fake_server.desktop.shell_cooperative import yield_now
 from fake_server.desktop.shell_session import TIMEOUT_EXIT_CODE, CommandResult, ShellSession
-from fake_server.desktop.shell_parser import AndOr, Body, Command, Function, Node, Redirect, parse
 from fake_server.desktop.shell_syntax import (
     ASSIGNMENT_RE,
     HereDoc,
@@ -73,6 +74,7 @@ COMMANDS: Final[Mapping[str, Builtin]] = {
     **shell_system.COMMANDS,
     **shell_text.COMMANDS,
     **shell_control.COMMANDS,
+    **shell_edit.COMMANDS,
     **shell_tools.COMMANDS,
 }
 
@@ -488,6 +490,9 @@ class Bash:
 
     def now(self) -> float:
         return self.shell.clock() if self.shell.clock is not None else time.time()
+
+    def deadline(self) -> float | None:
+        return self.budget.deadline
 
     def check_deadline(self) -> None:
         deadline = self.budget.deadline

@@ -186,6 +186,10 @@ class Context(Protocol):
         """The fake's clock, in seconds since the epoch."""
         ...
 
+    def deadline(self) -> float | None:
+        """The ``time.monotonic()`` moment the run is cut off; None when it has none."""
+        ...
+
     def check_deadline(self) -> None:
         """Raise :class:`ShellTimeout` once the run's wall-clock deadline has passed."""
         ...

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterator
-from typing import Final
+from typing import Any, Final
+
+import regex
 
 from fake_server.desktop.filesystem import FsError
+from fake_server.desktop.shell_edit import bre_to_python, run_regex
 from fake_server.desktop.shell_runtime import Builtin, Context, Io, decode, options, registrar
 from fake_server.desktop.shell_syntax import decode_escapes
 
@@ -256,8 +259,8 @@ def grep(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
             return 2
         patterns.append(operands.pop(0))
     try:
-        regex = _grep_regex(patterns, flags)
-    except re.error as exc:
+        compiled = _grep_regex(patterns, flags)
+    except regex.error as exc:
         io.err.write(f"grep: {exc}\n")
         return 2
     show_names = ("H" in flags or len(operands) > 1) and "h" not in flags
@@ -268,8 +271,9 @@ def grep(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
             continue
         count = 0
         for number, line in enumerate(text.splitlines(), 1):
-            hits = list(regex.finditer(line)) if "o" in flags else []
-            matched = bool(regex.search(line)) != ("v" in flags)
+            ctx.check_deadline()
+            hits = run_regex(ctx, compiled.findall, line) if "o" in flags else []
+            matched = bool(run_regex(ctx, compiled.search, line)) != ("v" in flags)
             if not matched:
                 continue
             count += 1
@@ -280,7 +284,7 @@ def grep(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
             prefix += f"{number}:" if "n" in flags else ""
             if "o" in flags and "v" not in flags:
                 for hit in hits:
-                    io.out.write(f"{prefix}{hit.group()}\n")
+                    io.out.write(f"{prefix}{hit}\n")
             else:
                 io.out.write(f"{prefix}{line}\n")
         if "c" in flags and "q" not in flags:
@@ -292,37 +296,22 @@ def grep(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
     return status or (0 if found else 1)
 
 
-def _grep_regex(patterns: list[str], flags: set[str]) -> re.Pattern[str]:
+def _grep_regex(patterns: list[str], flags: set[str]) -> Any:
     converted = []
     for pattern in patterns:
         if "F" in flags:
-            body = re.escape(pattern)
+            body = regex.escape(pattern)
         elif "E" in flags:
             body = pattern
         else:
-            body = _bre_to_python(pattern)
+            body = bre_to_python(pattern)
         if "w" in flags:
             body = rf"\b(?:{body})\b"
         if "x" in flags:
             body = rf"^(?:{body})$"
         converted.append(body)
-    return re.compile("|".join(f"(?:{c})" for c in converted), re.IGNORECASE if "i" in flags else 0)
-
-
-def _bre_to_python(pattern: str) -> str:
-    """Basic regular expressions swap the meaning of escaped and bare ``( ) { } | + ?``."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern):
-            nxt = pattern[i + 1]
-            out.append(nxt if nxt in "(){}|+?" else c + nxt)
-            i += 2
-            continue
-        out.append("\\" + c if c in "(){}|+?" else c)
-        i += 1
-    return "".join(out)
+    joined = "|".join(f"(?:{c})" for c in converted)
+    return regex.compile(joined, regex.IGNORECASE if "i" in flags else 0)
 
 
 @command("sort")

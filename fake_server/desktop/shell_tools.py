@@ -149,8 +149,7 @@ def xargs(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
             continue
         else:
             raise UsageError(
-                f"xargs: invalid option -- '{arg[1:2]}'\n"
-                "Try 'xargs --help' for more information.",
+                f"xargs: invalid option -- '{arg[1:2]}'\nTry 'xargs --help' for more information.",
                 1,
             )
     program = args or ["echo"]
@@ -395,4 +394,3 @@ def _extract(
     ctx.fs.mkdir(posixpath.dirname(target), parents=True, exist_ok=True)
     handle = tar_in.extractfile(entry)
     ctx.fs.write(target, handle.read() if handle is not None else b"")
-
