@@ -33,9 +33,17 @@ from typing import Final
 from fake_server.desktop.filesystem import HOME, FileSystem
 from fake_server.desktop.python_eval_expressions import TimedOut
 from fake_server.desktop.python_eval_library import Host
+from fake_server.desktop.python_eval_memory import DEFAULT_MAX_BYTES
+from fake_server.desktop.python_eval_regex import RegexTimeout
 from fake_server.desktop.python_eval_statements import Interpreter
 
-__all__ = ["DEFAULT_MAX_STEPS", "TIMEOUT_MESSAGE", "PythonResult", "SimulatedPython"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_STEPS",
+    "TIMEOUT_MESSAGE",
+    "PythonResult",
+    "SimulatedPython",
+]
 
 DEFAULT_MAX_STEPS: Final = 1_000_000
 TIMEOUT_MESSAGE: Final = "Execution timed out"
@@ -63,16 +71,20 @@ class SimulatedPython:
         env: dict[str, str] | None = None,
         sleep: Callable[[float], None] | None = None,
         max_steps: int = DEFAULT_MAX_STEPS,
+        max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.fs = fs
         self.cwd = cwd
         self.env: dict[str, str] = dict(env) if env is not None else {"HOME": HOME, "USER": "user"}
         self.sleep = sleep
         self.max_steps = max_steps
+        self.max_bytes = max_bytes
 
     def run(self, code: str, *, timeout: float | None = None) -> PythonResult:
         host = Host(self.fs, cwd=self.cwd, env=self.env, sleep=self.sleep)
-        interpreter = Interpreter(host, max_steps=self.max_steps, timeout=timeout)
+        interpreter = Interpreter(
+            host, max_steps=self.max_steps, timeout=timeout, max_bytes=self.max_bytes
+        )
         try:
             tree = ast.parse(code, "<string>", "exec")
             # Compiling (never executing) catches what the parser lets through,
@@ -83,7 +95,7 @@ class SimulatedPython:
             return PythonResult("", False, str(exc), error_type)
         try:
             interpreter.exec_block(tree.body, interpreter.globals)
-        except TimedOut:
+        except (TimedOut, RegexTimeout):
             return PythonResult(host.output, False, TIMEOUT_MESSAGE, "TimeoutError", True)
         except SystemExit as exc:
             if exc.code in (None, 0):

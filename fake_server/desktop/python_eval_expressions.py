@@ -29,6 +29,14 @@ from fake_server.desktop.python_eval_library import (
     safe_format,
     safe_format_map,
 )
+from fake_server.desktop.python_eval_memory import (
+    DEFAULT_MAX_BYTES,
+    check_binop,
+    check_call,
+    check_format_widths,
+    check_result,
+)
+from fake_server.desktop.python_eval_regex import MATCH_TYPE, PATTERN_TYPE, pattern_attr
 from fake_server.desktop.python_eval_values import (
     Scope,
     _Function,
@@ -37,6 +45,7 @@ from fake_server.desktop.python_eval_values import (
     _Stream,
     bind_arguments,
 )
+from fake_server.desktop.shell_cooperative import yield_now
 
 MAX_CALL_DEPTH: Final = 100
 
@@ -44,6 +53,7 @@ MAX_CALL_DEPTH: Final = 100
 _VALUE_TYPES: Final[tuple[type, ...]] = (
     str, bytes, bytearray, int, float, complex, bool, list, dict, tuple, set, frozenset,
     range, type({}.keys()), type({}.values()), type({}.items()), re.Pattern, re.Match, slice,
+    MATCH_TYPE,
 )
 _EXCEPTION_ATTRS: Final = frozenset({"args", "errno", "strerror", "filename", "filename2", "code"})
 _LAZY_TYPES: Final[tuple[type, ...]] = (
@@ -97,10 +107,19 @@ class TimedOut(Signal):
 class Evaluator:
     """Evaluates expressions for one run; see the module docstring."""
 
-    def __init__(self, host: Host, *, max_steps: int, timeout: float | None) -> None:
+    def __init__(
+        self,
+        host: Host,
+        *,
+        max_steps: int,
+        timeout: float | None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> None:
         self.host = host
         self.max_steps = max_steps
+        self.max_bytes = max_bytes
         self.deadline = None if timeout is None else time.monotonic() + timeout
+        host.deadline = self.deadline
         self.steps = 0
         self.depth = 0
         self.builtins = make_builtins(host)
@@ -112,8 +131,10 @@ class Evaluator:
         self.steps += 1
         if self.steps > self.max_steps:
             raise TimedOut
-        if self.deadline is not None and self.steps % 512 == 0 and time.monotonic() > self.deadline:
-            raise TimedOut
+        if self.steps % 64 == 0:
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                raise TimedOut
+            yield_now()
 
     def counted(self, iterable: Iterable[Any]) -> Iterator[Any]:
         for item in iterable:
@@ -200,6 +221,7 @@ class Evaluator:
 
     def binop(self, op: type[ast.operator], left: Any, right: Any) -> Any:
         guard_binop(op, left, right)
+        check_binop(op, left, right, self.max_bytes)
         return _BINOPS[op](left, right)
 
     def _expr_BinOp(self, node: ast.BinOp, scope: Scope) -> Any:
@@ -242,6 +264,7 @@ class Evaluator:
         elif node.conversion == ord("a"):
             value = ascii(value)
         spec = "" if node.format_spec is None else self.eval(node.format_spec, scope)
+        check_format_widths(str(spec), self.max_bytes)
         return format(value, spec)
 
     def _expr_List(self, node: ast.List, scope: Scope) -> Any:
@@ -290,6 +313,8 @@ class Evaluator:
         missing = AttributeError(f"'{type(obj).__name__}' object has no attribute '{name}'")
         if name.startswith("_"):
             raise missing
+        if isinstance(obj, PATTERN_TYPE):
+            return pattern_attr(obj, name, lambda: self.deadline)
         if isinstance(obj, _SimFile | _Stream):
             if name not in obj.PUBLIC:
                 raise missing
@@ -333,7 +358,8 @@ class Evaluator:
             isinstance(func, types.BuiltinMethodType) and func.__name__ in _RANGE_CONSUMING_METHODS
         )
         metered = [self.metered(arg, consumes_range) for arg in args]
-        return func(*metered, **kwargs)
+        check_call(func, args, kwargs, self.max_bytes)
+        return check_result(func(*metered, **kwargs), self.max_bytes)
 
     def metered(self, arg: Any, consumes_range: bool) -> Any:
         """Lazy iterables handed to C builtins tick the step budget, so they cannot hang us."""

@@ -16,12 +16,13 @@ import contextlib
 import json
 import math
 import posixpath
-import re
 import string
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
+from fake_server.desktop import python_eval_regex
 from fake_server.desktop.filesystem import HOME, FileSystem, FsError
+from fake_server.desktop.python_eval_memory import DEFAULT_MAX_BYTES, check_format_widths
 from fake_server.desktop.python_eval_values import _Module, _SimFile, _Stream
 
 #: Largest sequence a single ``*`` may build, and largest int ``**``/``<<`` may build (bits).
@@ -51,10 +52,6 @@ _PLAIN_BUILTINS: Final[tuple[Any, ...]] = (
     isinstance, chr, ord, hex, oct, bin, divmod, format, iter, next, callable, ascii, hash,
     slice,
 )
-_RE_NAMES: Final = (
-    "compile", "search", "match", "fullmatch", "findall", "finditer", "sub", "subn", "split",
-    "escape", "IGNORECASE", "I", "MULTILINE", "M", "DOTALL", "S", "VERBOSE", "X", "error",
-)
 # fmt: on
 #: Everything whose call may consume a metered iterable, ``math.prod`` and ``math.fsum`` included.
 ALL_CONSUMERS: Final = (*CONSUMERS, math.prod, math.fsum)
@@ -71,11 +68,13 @@ def _check_format_string(fmt: str) -> None:
 
 def safe_format(fmt: str, /, *args: Any, **kwargs: Any) -> str:
     _check_format_string(fmt)
+    check_format_widths(fmt, DEFAULT_MAX_BYTES)
     return fmt.format(*args, **kwargs)
 
 
 def safe_format_map(fmt: str, mapping: Any, /) -> str:
     _check_format_string(fmt)
+    check_format_widths(fmt, DEFAULT_MAX_BYTES)
     return fmt.format_map(mapping)
 
 
@@ -120,6 +119,7 @@ class Host:
         self.sleep = sleep
         self.stdout: list[str] = []
         self.files: list[_SimFile] = []
+        self.deadline: float | None = None  # ``time.monotonic()`` when the run is cut off
 
     @property
     def output(self) -> str:
@@ -213,7 +213,7 @@ def make_modules(host: Host) -> dict[str, _Module]:
         "math": _Module("math", {
             name: getattr(math, name) for name in dir(math) if not name.startswith("_")
         }),
-        "re": _Module("re", {name: getattr(re, name) for name in _RE_NAMES}),
+        "re": _Module("re", python_eval_regex.module_attrs(lambda: host.deadline)),
         "time": _Module("time", {"sleep": sleep}),
         "sys": _Module("sys", {
             "stdout": std, "stderr": std, "argv": ["-c"], "platform": "linux",

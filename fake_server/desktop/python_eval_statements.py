@@ -36,8 +36,10 @@ def _as_exception(value: Any) -> BaseException:
 class Interpreter(Evaluator):
     """Runs one program's statements; ``globals`` is its module scope."""
 
-    def __init__(self, host: Host, *, max_steps: int, timeout: float | None) -> None:
-        super().__init__(host, max_steps=max_steps, timeout=timeout)
+    def __init__(
+        self, host: Host, *, max_steps: int, timeout: float | None, max_bytes: int
+    ) -> None:
+        super().__init__(host, max_steps=max_steps, timeout=timeout, max_bytes=max_bytes)
         self.handling: list[BaseException] = []
         self.modules = make_modules(host)
         self.globals = Scope(None)

@@ -29,7 +29,12 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, runtime_checkable
 
 from fake_server.desktop.filesystem import HOME, FileSystem
 from fake_server.desktop.processes import ProcessTable
-from fake_server.desktop.python_eval import DEFAULT_MAX_STEPS, PythonResult, SimulatedPython
+from fake_server.desktop.python_eval import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_STEPS,
+    PythonResult,
+    SimulatedPython,
+)
 from fake_server.desktop.shell_interpreter import Bash, Budget
 from fake_server.desktop.shell_session import TIMEOUT_EXIT_CODE as TIMEOUT_EXIT_CODE
 from fake_server.desktop.shell_session import USER as USER
@@ -110,6 +115,7 @@ class SimulatedShell:
         hostname: str = DEFAULT_HOSTNAME,
         python_max_steps: int = DEFAULT_MAX_STEPS,
         clock: Callable[[], float] | None = None,
+        python_max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.fs = fs
         self.processes = processes
@@ -117,6 +123,7 @@ class SimulatedShell:
         self.clock = clock
         self.hostname = hostname
         self.python_max_steps = python_max_steps
+        self.python_max_bytes = python_max_bytes  # the memory budget of one value in ``exec``
         self.scripts: list[ScriptedAnswer] = []
 
     def script(
@@ -187,6 +194,7 @@ class SimulatedShell:
             env=env if env is not None else default_env(),
             sleep=sleep if sleep is not None else self.sleep,
             max_steps=self.python_max_steps,
+            max_bytes=self.python_max_bytes,
         )
         return interpreter.run(code, timeout=timeout)
 

@@ -7,6 +7,7 @@ import base64
 from fake_server.api import ApiRequest, ApiResponse, Body, Query, Router, dump, ok
 from fake_server.desktop.desktop import Desktop
 from fake_server.desktop.keys import UnknownKey
+from fake_server.desktop.shell_cooperative import cooperative
 from fake_server.errors import ApiError, bad_request
 from fake_server.models import (
     ActionOut,
@@ -155,7 +156,8 @@ def stored_screenshot(state: State, request: ApiRequest) -> ApiResponse:
 def bash(state: State, request: ApiRequest, given: Body[BashRequest]) -> ApiResponse:
     desktop = _desktop(state, request)
     body = given.parse()
-    result = desktop.run_bash(body.command, timeout=float(body.timeout))
+    with cooperative(state.lock):  # a long run lets other clients in between its steps
+        result = desktop.run_bash(body.command, timeout=float(body.timeout))
     return ok(
         {
             "success": True,
@@ -171,7 +173,8 @@ def bash(state: State, request: ApiRequest, given: Body[BashRequest]) -> ApiResp
 def exec_python(state: State, request: ApiRequest, given: Body[ExecRequest]) -> ApiResponse:
     desktop = _desktop(state, request)
     body = given.parse()
-    result = desktop.run_python(body.code, timeout=float(body.timeout))
+    with cooperative(state.lock):
+        result = desktop.run_python(body.code, timeout=float(body.timeout))
     answer: dict[str, object] = {
         "success": result.success,
         "action": "exec",

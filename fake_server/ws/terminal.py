@@ -15,6 +15,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from fake_server.desktop.filesystem import HOME
 from fake_server.desktop.shell import ShellSession
+from fake_server.desktop.shell_cooperative import cooperative
 from fake_server.state import Computer
 from fake_server.ws.common import CLOSE_NORMAL, open_desktop_socket
 
@@ -49,7 +50,7 @@ class TerminalSession:
         self.line = ""
 
     def _run(self, command: str) -> str:
-        with self.fake.state.lock:
+        with self.fake.state.lock, cooperative(self.fake.state.lock):
             result = self.computer.desktop.run_bash(command, session=self.session)
         return result.output.replace("\r\n", "\n").replace("\n", "\r\n")
 
