@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from fake_server.clock import Clock
 from fake_server.desktop.desktop import Desktop
+from fake_server.desktop.filesystem import GIB
 from fake_server.errors import ApiError, bad_request, conflict, forbidden, not_found, scope_mismatch
 from fake_server.ids import IdFactory
 from fake_server.models import DEFAULT_RESOLUTION, RESIZE_MEM_GB, RESIZE_VCPUS
@@ -131,6 +132,8 @@ class State:
         self.lifecycle_listeners: list[LifecycleListener] = []
         self.desktop_factory: Callable[[Computer | None, str], Desktop] = self._default_desktop
         self.stream_connections: set[str] | None = None  # None: any connection name works
+        #: A cap on each simulated disk in bytes, below ``disk_size_gb`` (tests hit it cheaply).
+        self.disk_bytes_cap: int | None = None
         self.keys: dict[str, ApiKey] = {}
         self.workspaces: dict[str, Workspace] = {}
         self.computers: dict[str, Computer] = {}
@@ -320,7 +323,15 @@ class State:
         )
         self.computers[computer.id] = computer
         self.by_instance[instance_id] = computer.id
+        self.apply_disk_quota(computer)
         return computer
+
+    def apply_disk_quota(self, computer: Computer) -> None:
+        """The computer's disk holds ``disk_size_gb`` (or :attr:`disk_bytes_cap`) bytes of files."""
+        capacity = computer.disk_size_gb * GIB
+        if self.disk_bytes_cap is not None:
+            capacity = min(capacity, self.disk_bytes_cap)
+        computer.desktop.disk.capacity = capacity
 
     def delete_computer(self, key: ApiKey, ident: str) -> None:
         self._remove_computer(self.computer(key, ident))
@@ -501,6 +512,7 @@ class State:
             results["disk_gb"] = self._dimension(disk_size_gb, computer.disk_size_gb, error)
             if error is None:
                 computer.disk_size_gb = disk_size_gb
+                self.apply_disk_quota(computer)
         if bandwidth_limit_mbps is not None:
             computer.bandwidth_limit_mbps = bandwidth_limit_mbps
         if auto_stop_minutes is not None:

@@ -34,6 +34,8 @@ FILE_EXISTS: Final = "File exists"
 DIRECTORY_NOT_EMPTY: Final = "Directory not empty"
 INVALID_ARGUMENT: Final = "Invalid argument"
 RESOURCE_BUSY: Final = "Device or resource busy"
+NO_SPACE: Final = "No space left on device"
+GIB: Final = 1 << 30
 
 _ERRNO_BY_REASON: Final[dict[str, int]] = {
     NO_SUCH_FILE: errno.ENOENT,
@@ -43,6 +45,7 @@ _ERRNO_BY_REASON: Final[dict[str, int]] = {
     DIRECTORY_NOT_EMPTY: errno.ENOTEMPTY,
     INVALID_ARGUMENT: errno.EINVAL,
     RESOURCE_BUSY: errno.EBUSY,
+    NO_SPACE: errno.ENOSPC,
 }
 
 #: ``(absolute path, action)``, action being "created", "modified" or "deleted".
@@ -83,10 +86,19 @@ class FileSystem:
     lookup costs O(depth) and listing or removing a directory costs only the
     size of that directory, however big the rest of the disk is.
     Not thread-safe: the computer that owns it serialises access.
+
+    ``capacity`` (bytes, None for unbounded) is a quota on the total size of the
+    files: a write that would pass it fails with "No space left on device"
+    (ENOSPC) and changes nothing, as on a full disk. The fake sets it from the
+    computer's ``disk_size_gb`` (see :meth:`~fake_server.state.State.apply_disk_quota`).
     """
 
-    def __init__(self, on_change: ChangeListener | None = None) -> None:
+    def __init__(
+        self, on_change: ChangeListener | None = None, *, capacity: int | None = None
+    ) -> None:
         self.on_change: ChangeListener | None = on_change
+        self.capacity = capacity
+        self.used = 0  # bytes held by files
         self._files: dict[str, bytes] = {}
         self._dirs: dict[str, set[str]] = {}
         for path in DEFAULT_DIRS:
@@ -177,6 +189,10 @@ class FileSystem:
         parent, name = _split(p)
         self._require_dir(parent, p)
         old = self._files.get(p)
+        grows = len(data) if append or old is None else len(data) - len(old)
+        if not self.fits(grows):
+            raise FsError(p, NO_SPACE)
+        self.used += grows
         if old is None:
             self._files[p] = bytes(data)
             self._dirs[parent].add(name)
@@ -184,6 +200,10 @@ class FileSystem:
         else:
             self._files[p] = old + bytes(data) if append else bytes(data)
             self._emit(p, "modified")
+
+    def fits(self, extra: int) -> bool:
+        """Whether ``extra`` more bytes fit under the quota."""
+        return self.capacity is None or extra <= 0 or self.used + extra <= self.capacity
 
     def mkdir(self, path: str, *, parents: bool = False, exist_ok: bool = False) -> None:
         p = self.resolve(path)
@@ -312,6 +332,7 @@ class FileSystem:
         twin = FileSystem()
         twin._files = dict(self._files)
         twin._dirs = {path: set(children) for path, children in self._dirs.items()}
+        twin.used = self.used
         return twin
 
     # -- internals ---------------------------------------------------------
@@ -351,7 +372,7 @@ class FileSystem:
 
     def _unlink(self, path: str) -> None:
         parent, name = _split(path)
-        del self._files[path]
+        self.used -= len(self._files.pop(path))
         self._dirs[parent].discard(name)
         self._emit(path, "deleted")
 

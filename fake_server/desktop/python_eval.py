@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from fake_server.desktop.filesystem import HOME, FileSystem
+from fake_server.desktop.filesystem import HOME, FileSystem, FsError
 from fake_server.desktop.python_eval_expressions import TimedOut
 from fake_server.desktop.python_eval_library import Host
 from fake_server.desktop.python_eval_memory import DEFAULT_MAX_BYTES
@@ -101,6 +101,9 @@ class SimulatedPython:
             if exc.code in (None, 0):
                 return PythonResult(host.output, True)
             return PythonResult(host.output, False, str(exc.code), "SystemExit")
+        except FsError as exc:  # a disk failure outside a file object (os.rename, ...)
+            error = exc.to_os_error()
+            return PythonResult(host.output, False, str(error), type(error).__name__)
         except Exception as exc:  # the program failed the way CPython would report it
             return PythonResult(host.output, False, str(exc), type(exc).__name__)
         finally:

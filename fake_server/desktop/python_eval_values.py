@@ -152,7 +152,10 @@ class _SimFile:
             if not isinstance(text, str):
                 raise TypeError(f"write() argument must be str, not {type(text).__name__}")
             data = text.encode("utf-8")
-        self._fs.write(self._path, data, append=not self._pending_truncate)
+        try:
+            self._fs.write(self._path, data, append=not self._pending_truncate)
+        except FsError as exc:  # a full disk: OSError(ENOSPC), as CPython raises
+            raise exc.to_os_error(self.name) from None
         self._pending_truncate = False
         return len(text)
 

@@ -77,6 +77,8 @@ def upload(state: State, request: ApiRequest) -> ApiResponse:
         if computer.workspace_id != workspace.id:
             raise bad_request("desktopId is not a computer of this workspace")
     content = bytes(upload.data)
+    if computer is not None and not computer.desktop.disk.fits(len(content)):
+        raise bad_request("No space left on device: the computer's disk is full")
     content_type = (
         upload.content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     )
