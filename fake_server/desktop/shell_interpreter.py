@@ -239,7 +239,10 @@ class Bash:
 
     def run_and_or(self, item: AndOr, io: Io) -> int:
         if item.background and isinstance(item.first[0], Command):
-            self.start_background(item, io)
+            try:
+                self.start_background(item, io)
+            except ExpansionError as exc:
+                io.err.write(f"bash: {exc}\n")
             return 0
         status = self.finish(self.run_pipeline(item.first, io))
         for op, pipeline in item.rest:
@@ -286,10 +289,22 @@ class Bash:
         self.finish(0)
 
     def run_command(self, node: Node, io: Io) -> int:
+        """Run one pipeline element; an error found while expanding (a bad ``${...}``, bad
+        syntax inside ``$(...)`` or a here-document) fails that command, as in bash."""
         self.check_deadline()
-        if isinstance(node, Command):
-            return self.run_simple(node, io)
-        return shell_flow.run_node(self, node, io)
+        try:
+            if isinstance(node, Command):
+                return self.run_simple(node, io)
+            return shell_flow.run_node(self, node, io)
+        except ExpansionError as exc:
+            io.err.write(f"bash: {exc}\n")
+            return 1
+        except ShellSyntaxError as exc:
+            io.err.write(f"bash: -c: line 1: {exc}\n")
+            return 2
+        except Unsupported as exc:
+            io.err.write(f"bash: the simulated shell does not support {exc}\n")
+            return 2
 
     def run_redirected(self, redirs: list[Redirect], io: Io, run: Callable[[Io], int]) -> int:
         """Run ``run`` with the redirections applied, then write the files they opened."""
