@@ -363,6 +363,8 @@ class _Parser:
                 if is_reserved(token, "]]"):
                     break
                 items.append(token)
+                if token.source == "=~":
+                    items.append(self.regex_operand())
             elif isinstance(token, Op) and token.text in ("&&", "||", "(", ")"):
                 items.append(token.text)
             elif isinstance(token, Redir) and token.op in ("<", ">") and token.fd is None:
@@ -372,6 +374,26 @@ class _Parser:
         if not items:
             raise ShellSyntaxError("syntax error near `]]'")
         return Conditional(items)
+
+    def regex_operand(self) -> Word:
+        """The right side of ``=~``: bash reads parentheses and ``|`` there as regex text."""
+        parts: list[Part] = []
+        while True:
+            token = self.peek()
+            if token is None or (isinstance(token, Word) and is_reserved(token, "]]")):
+                break
+            if isinstance(token, Op) and token.text in ("&&", "||"):
+                break
+            if isinstance(token, Word):
+                parts.extend(token.parts)
+            elif isinstance(token, Op):
+                parts.append(Part("lit", token.text, True))
+            else:
+                raise self.unexpected(token)
+            self.pos += 1
+        if not parts:
+            raise self.unexpected(self.peek())
+        return Word(tuple(parts), "".join(p.text for p in parts))
 
     def redirections(self) -> list[Redirect]:
         redirs: list[Redirect] = []
