@@ -150,7 +150,10 @@ def _printf_one(spec: str, conv: str, arg: str | None) -> tuple[str, bool]:
     except ValueError:
         number, ok = 0, False
     if conv in "diouxX":
-        return f"%{spec}{'d' if conv in 'iu' else conv}" % int(number), ok
+        value = int(number)
+        if conv in "ouxX" and value < 0:  # bash prints these as unsigned 64-bit numbers
+            value &= (1 << 64) - 1
+        return f"%{spec}{'d' if conv in 'iu' else conv}" % value, ok
     return f"%{spec}{conv}" % float(number), ok
 
 

@@ -49,7 +49,7 @@ def real(script: str, *args: str, stdin: str = "") -> CommandResult:
             stderr=subprocess.STDOUT,
             cwd=cwd,
             timeout=10,
-            env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
+            env={"PATH": "/usr/bin:/bin", "LC_ALL": "C", "HOME": "/home/user", "USER": "user"},
         )
     return CommandResult(done.stdout.decode(errors="replace"), done.returncode)
 
