@@ -208,8 +208,7 @@ def _sed_run(ctx: Context, program: list[tuple[str, Any, str, str]], text: str, 
             if kind == "p":
                 out.append(line + "\n")
                 continue
-            count = 0 if "g" in flags else 1
-            new, changes = run_regex(ctx, pattern.subn, replacement, line, count=count)
+            new, changes = _substitute(ctx, pattern, replacement, flags, line)
             line = new
             if changes and "p" in flags:
                 out.append(line + "\n")
@@ -217,6 +216,26 @@ def _sed_run(ctx: Context, program: list[tuple[str, Any, str, str]], text: str, 
             out.append(line + "\n")
     result = "".join(out)
     return result[:-1] if not ended and result.endswith("\n") else result
+
+
+def _substitute(ctx: Context, pattern: Any, replacement: str, flags: str, line: str) -> Any:
+    """``s///`` with its flags: ``g`` (all), ``N`` (the N-th match), ``Ng`` (N-th onward)."""
+    digits = "".join(c for c in flags if c.isdigit())
+    if not digits:
+        count = 0 if "g" in flags else 1
+        return run_regex(ctx, pattern.subn, replacement, line, count=count)
+    wanted = int(digits)
+    seen = 0
+
+    def choose(match: Any) -> str:
+        nonlocal seen
+        seen += 1
+        if seen == wanted or (seen > wanted and "g" in flags):
+            return str(match.expand(replacement))
+        return str(match.group())
+
+    new = run_regex(ctx, pattern.sub, choose, line)
+    return new, int(seen >= wanted)
 
 
 def _tr_set(spec: str) -> str:
