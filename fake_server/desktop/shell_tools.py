@@ -143,6 +143,8 @@ def xargs(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
             per_call = int(arg[2:])
         elif arg == "-I" and args:
             replace = args.pop(0)
+        elif arg.startswith("-I") and len(arg) > 2:
+            replace = arg[2:]
         elif arg in ("-0", "--null"):
             nul = True
         elif arg in ("-r", "--no-run-if-empty"):
