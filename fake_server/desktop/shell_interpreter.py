@@ -24,14 +24,12 @@ from fake_server.desktop import (
     shell_edit,
     shell_files,
     shell_flow,
+    shell_redirect,
     shell_system,
     shell_text,
     shell_tools,
 )
 from fake_server.desktop.filesystem import (
-    IS_A_DIRECTORY,
-    NO_SUCH_FILE,
-    NOT_A_DIRECTORY,
     FileSystem,
     FsError,
 )
@@ -44,7 +42,6 @@ from fake_server.desktop.shell_runtime import (
     SHELL_ONLY,
     Buffer,
     Builtin,
-    Discard,
     ExpansionError,
     FileSink,
     FunctionReturn,
@@ -59,7 +56,6 @@ from fake_server.desktop.shell_runtime import (
 from fake_server.desktop.shell_session import TIMEOUT_EXIT_CODE, CommandResult, ShellSession
 from fake_server.desktop.shell_syntax import (
     ASSIGNMENT_RE,
-    HereDoc,
     ShellSyntaxError,
     Unsupported,
     lex,
@@ -431,72 +427,7 @@ class Bash:
 
     def redirect(self, redirs: list[Redirect], io: Io) -> tuple[Io | None, list[FileSink]]:
         """Apply redirections left to right; None (after printing why) when one fails."""
-        fds: dict[int, Sink] = {1: io.out, 2: io.err}
-        stdin = io.stdin
-        files: list[FileSink] = []
-        for fd, op, word in redirs:
-            if isinstance(word, HereDoc):
-                stdin = word.body if word.quoted else self.expander.expand_text(word.body, io)
-                continue
-            if op == "<<<":
-                stdin = "".join(self.expander.expand(word, io, split=False)) + "\n"
-                continue
-            targets = self.expander.expand(word, io)
-            if len(targets) != 1:
-                io.err.write(f"bash: {word.source}: ambiguous redirect\n")
-                return None, files
-            target = targets[0]
-            if op == ">&" and (target.isdigit() or target == "-"):
-                source = 1 if fd is None else fd
-                if target == "-":
-                    fds[source] = Discard()
-                elif int(target) not in fds:
-                    io.err.write(f"bash: {target}: Bad file descriptor\n")
-                    return None, files
-                else:
-                    fds[source] = fds[int(target)]
-                continue
-            if op == "<":
-                if fd not in (None, 0):
-                    raise ExpansionError(f"{fd}<{target}: only file descriptor 0 can be read")
-                try:
-                    data = b"" if target == "/dev/null" else self.fs.read(self.path(target))
-                    stdin = decode(data)
-                except FsError as exc:
-                    io.err.write(f"bash: {target}: {exc.reason}\n")
-                    return None, files
-                continue
-            if fd is not None and fd not in (1, 2):
-                raise ExpansionError(f"{fd}>: only file descriptors 1 and 2 are simulated")
-            sink = self.open_output(target, op.endswith(">>"), fds, io, files)
-            if sink is None:
-                return None, files
-            if op.startswith("&") or op == ">&":
-                fds[1] = fds[2] = sink
-            else:
-                fds[1 if fd is None else fd] = sink
-        if stdin is not io.stdin:
-            return Io(stdin, fds[1], fds[2]), files
-        return Io(stdin, fds[1], fds[2], io.reader), files
-
-    def open_output(
-        self, target: str, append: bool, fds: dict[int, Sink], io: Io, files: list[FileSink]
-    ) -> Sink | None:
-        special = {"/dev/null": Discard(), "/dev/stdout": fds[1], "/dev/stderr": fds[2]}
-        if target in special:
-            return special[target]
-        path = self.path(target)
-        if self.fs.is_dir(path):
-            reason = IS_A_DIRECTORY
-        else:
-            parent = posixpath.dirname(path)
-            if self.fs.is_dir(parent):
-                sink = FileSink(path, append)
-                files.append(sink)
-                return sink
-            reason = NOT_A_DIRECTORY if self.fs.is_file(parent) else NO_SUCH_FILE
-        io.err.write(f"bash: {target}: {reason}\n")
-        return None
+        return shell_redirect.redirect(self, redirs, io)
 
     # -- helpers ------------------------------------------------------------------------
 

@@ -12,8 +12,9 @@ from tests.fake_server.desktop.shell.shell_rig import Sim
 #: ``regex`` (like CPython's ``re``) backtracks exponentially on this one.
 CATASTROPHIC = "(a|aa)+$"
 SUBJECT = "a" * 40 + "b"
-#: The regex engine checks its timeout every so often; a match may overrun by about this.
-SLACK = 2.0
+#: The regex engine checks its timeout every so often; a match may overrun by about a second,
+#: more on a loaded machine (the point is an end on time, not minutes later).
+SLACK = 3.0
 
 
 def test_the_issue_s_exec_regex_ends_quickly(computer: Computer) -> None:
