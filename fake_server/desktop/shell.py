@@ -4,20 +4,25 @@
 simulated :class:`~fake_server.desktop.filesystem.FileSystem` and
 :class:`~fake_server.desktop.processes.ProcessTable`: it is deterministic,
 needs no host tools, and every file it touches goes through the FileSystem so
-change listeners fire. Anything it cannot do is answered with a clear
-"not supported" message (exit 2) rather than a silent wrong answer, and
+change listeners fire. Valid bash it cannot do is answered with a clear
+"not supported" message (exit 2), an unknown program with "command not found"
+(exit 127), rather than a silent wrong answer, and
 scripted answers (:meth:`SimulatedShell.script`) let a test supply output for
 any command it expects. :class:`~fake_server.desktop.host_shell.HostShell` is
 the explicit opt-in to real ``bash``/``python3``.
 
 This module is the public face; the simulation is split by concern:
-:mod:`~fake_server.desktop.shell_syntax` (lexer and parser),
+:mod:`~fake_server.desktop.shell_syntax` (lexer), :mod:`~fake_server.desktop.shell_parser`
+(grammar), :mod:`~fake_server.desktop.shell_flow` (compound commands),
+:mod:`~fake_server.desktop.shell_redirect`, :mod:`~fake_server.desktop.shell_cooperative`
+(long runs share the fake),
 :mod:`~fake_server.desktop.shell_expand` (word expansion),
 :mod:`~fake_server.desktop.shell_interpreter` (pipelines, redirections, dispatch),
 :mod:`~fake_server.desktop.shell_runtime` (the contract commands are written against)
 and the commands in :mod:`~fake_server.desktop.shell_builtins`,
-:mod:`~fake_server.desktop.shell_files`, :mod:`~fake_server.desktop.shell_system`
-and :mod:`~fake_server.desktop.shell_text`.
+:mod:`~fake_server.desktop.shell_control`, :mod:`~fake_server.desktop.shell_edit`,
+:mod:`~fake_server.desktop.shell_files`, :mod:`~fake_server.desktop.shell_system`,
+:mod:`~fake_server.desktop.shell_text` and :mod:`~fake_server.desktop.shell_tools`.
 """
 
 from __future__ import annotations
