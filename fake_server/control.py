@@ -171,6 +171,9 @@ class Faults:
             self._faults.clear()
 
 
+RATE_KEYS_PRUNE_AT = 1024
+
+
 @dataclass
 class RateLimit:
     """At most ``requests`` per ``per_seconds`` of wall-clock time, per API key.
@@ -188,6 +191,8 @@ class RateLimit:
         """None when the request may pass; otherwise the seconds to wait."""
         now = time.monotonic()
         with self._lock:
+            if key not in self._seen and len(self._seen) >= RATE_KEYS_PRUNE_AT:
+                self._forget_quiet_keys(now)
             seen = self._seen.setdefault(key, deque())
             while seen and seen[0] <= now - self.per_seconds:
                 seen.popleft()
@@ -196,6 +201,14 @@ class RateLimit:
                 return None
             wait = seen[0] + self.per_seconds - now
         return self.retry_after if self.retry_after is not None else max(wait, 0.0)
+
+    def _forget_quiet_keys(self, now: float) -> None:
+        """Keys with no request inside the window (with any key accepted, every new key
+        would otherwise stay here for good)."""
+        for key in [
+            k for k, seen in self._seen.items() if not seen or seen[-1] <= now - self.per_seconds
+        ]:
+            del self._seen[key]
 
     @staticmethod
     def header(seconds: float) -> str:

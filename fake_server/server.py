@@ -64,6 +64,7 @@ class FakeOrgo:
 
         self._control_router: Router = control_router(self)
         self.events = EventHub()
+        self._coalescers: dict[str, Coalescer] = {}  # by computer id, dropped on delete
         self.sockets = SocketRegistry()
         self.audio_pace: str = "realtime"  # or "fast": audio frames as fast as clients take them
         self.coalesce_polled_events = False  # True: polled event types arrive as a poller sees them
@@ -93,6 +94,11 @@ class FakeOrgo:
         if what in ("stopping", "restarting", "deleted"):
             self.events.close_computer(computer.id, 1001)
             self.sockets.close_computer(computer.id, 1001)
+        if what == "deleted":  # nothing of a deleted computer stays reachable
+            self.events.forget_computer(computer.id)
+            coalescer = self._coalescers.pop(computer.id, None)
+            if coalescer is not None:
+                coalescer.discard()
 
     def attach_desktop(self, computer: Computer) -> None:
         """Route a computer's desktop events into the events hub (once)."""
@@ -104,7 +110,7 @@ class FakeOrgo:
             def deliver(event: DesktopEvent) -> None:
                 self.events.publish(computer.id, event)
 
-            coalescer = Coalescer(self.clock, deliver)
+            coalescer = self._coalescers[computer.id] = Coalescer(self.clock, deliver)
 
             def publish(event: DesktopEvent) -> None:
                 if self.coalesce_polled_events and event.type in POLL_INTERVALS:
