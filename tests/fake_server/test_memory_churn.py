@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import json
+import time
 import tracemalloc
 import weakref
 from collections.abc import Iterator
@@ -20,7 +21,9 @@ import websocket
 
 from fake_server import FakeOrgo
 from fake_server.api import ApiResponse
+from fake_server.control import RATE_KEYS_PRUNE_AT, RateLimit
 from fake_server.desktop.desktop import Desktop
+from fake_server.ws.hub import MAX_CLOSED_HISTORY, EventConnection, EventHub
 
 API = "https://www.orgo.ai/api"
 CYCLES = 3_000
@@ -131,3 +134,23 @@ def test_websockets_of_deleted_computers_leave_no_trace() -> None:
         assert fake.sockets.count() == 0
     gc.collect()
     assert [ref for ref in desktops if ref() is not None] == []
+
+
+def test_closed_event_connections_keep_the_newest_counts_only() -> None:
+    hub = EventHub()
+    for _ in range(MAX_CLOSED_HISTORY + 50):
+        connection = EventConnection("pc")
+        hub.add(connection)
+        hub.remove(connection)
+    kept = hub.stats(settle=False)
+    assert len(kept) == MAX_CLOSED_HISTORY and not any(s.open for s in kept)
+    assert kept[-1].id == connection.id  # the newest stay
+
+
+def test_rate_limit_forgets_quiet_keys() -> None:
+    limit = RateLimit(requests=5, per_seconds=0.001)
+    for n in range(RATE_KEYS_PRUNE_AT):
+        assert limit.check(f"sk_{n}") is None
+    time.sleep(0.01)  # all of them are quiet now
+    limit.check("sk_last")  # a new key past the threshold prunes them
+    assert set(limit._seen) == {"sk_last"}
