@@ -40,11 +40,17 @@ def is_loopback(host: str) -> bool:
 
 def _hostname(host: str) -> str:
     """The name of a ``Host`` header, without its port (``[::1]:80`` -> ``::1``)."""
-    parsed = urlsplit(f"//{host}")
     try:
-        return (parsed.hostname or "").lower()
-    except ValueError:
+        return (urlsplit(f"//{host}").hostname or "").lower()
+    except ValueError:  # "[bad": not a name any loopback check accepts
         return host.lower()
+
+
+def _netloc(origin: str) -> str | None:
+    try:
+        return urlsplit(origin).netloc.lower()
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -75,8 +81,7 @@ class ControlAccess:
         host = headers.get("host", "")
         origin = headers.get("origin")
         if site in ("cross-site", "same-site") or (
-            origin is not None
-            and (origin == "null" or urlsplit(origin).netloc.lower() != host.lower())
+            origin is not None and (not host or _netloc(origin) != host.lower())
         ):
             return "The control surface refuses cross-site browser requests"
         if self.has_token(headers):

@@ -71,6 +71,14 @@ def test_off_loopback_every_control_request_needs_the_token() -> None:
         _refused(http.get("/_fake/state", headers={"X-Orgo-Fake-Token": "wrong"}))
 
 
+def test_malformed_host_and_origin_are_refused_not_500() -> None:
+    access = ControlAccess(token="x" * 20)
+    assert access.refusal({"host": "[bad"}, "127.0.0.1") is not None
+    assert access.refusal({"host": "127.0.0.1", "origin": "http://[bad"}, "127.0.0.1") is not None
+    assert access.refusal({"origin": "null"}, "127.0.0.1") is not None
+    assert access.refusal({"host": "[::1]:8787"}, "::1") is None
+
+
 def test_a_peer_off_loopback_needs_the_token() -> None:
     access = ControlAccess(token="x" * 20)
     assert access.refusal({"host": "127.0.0.1:80"}, "127.0.0.1") is None
