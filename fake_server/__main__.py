@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 
 from fake_server.server import FakeOrgo
@@ -35,6 +36,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="virtual: time moves only when advanced (default); real: follows the wall clock",
     )
     serve.add_argument(
+        "--control-token",
+        default=os.environ.get("ORGO_FAKE_CONTROL_TOKEN"),
+        help="token for /_fake off loopback and for privileged key requests "
+        "(default: $ORGO_FAKE_CONTROL_TOKEN, else a random one, printed off loopback)",
+    )
+    serve.add_argument(
+        "--log-body-bytes",
+        type=int,
+        default=None,
+        help="keep at most this many bytes of each logged request body (default 65536)",
+    )
+    serve.add_argument(
+        "--log-total-bytes",
+        type=int,
+        default=None,
+        help="keep at most this many body bytes in the request log (default 33554432)",
+    )
+    serve.add_argument(
         "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
     )
     return parser
@@ -48,7 +67,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.api_keys is not None and any(not key for key in args.api_keys):
         print("orgo-fake: --api-key cannot be empty", file=sys.stderr)
         return 2
-    fake = FakeOrgo(seed=args.seed, api_keys=args.api_keys, clock=args.clock)
+    if args.control_token is not None and len(args.control_token) < 16:
+        print("orgo-fake: --control-token must be at least 16 characters", file=sys.stderr)
+        return 2
+    if any(v is not None and v < 0 for v in (args.log_body_bytes, args.log_total_bytes)):
+        print(
+            "orgo-fake: --log-body-bytes and --log-total-bytes cannot be negative", file=sys.stderr
+        )
+        return 2
+    fake = FakeOrgo(
+        seed=args.seed, api_keys=args.api_keys, clock=args.clock, control_token=args.control_token
+    )
+    fake.log.configure(max_body_bytes=args.log_body_bytes, max_total_bytes=args.log_total_bytes)
     with contextlib.suppress(KeyboardInterrupt):
         run_standalone(fake, args.host, args.port, log_level=args.log_level)
     return 0

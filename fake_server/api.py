@@ -44,6 +44,7 @@ class ApiRequest:
     origin: str = "https://www.orgo.ai"  # scheme://host[:port] the client called
     path_params: dict[str, str] = field(default_factory=dict)
     key: ApiKey | None = None
+    trusted: bool = True  # in-process, or with the control token (see control_access)
     _json: Any = field(default=None, repr=False)
     _query: dict[str, str] | None = field(default=None, repr=False)
 

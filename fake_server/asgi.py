@@ -58,6 +58,8 @@ def build_app(fake: FakeOrgo) -> Any:
                 headers=headers,
                 body=body,
                 origin=origin,
+                network=True,
+                peer=request.client.host if request.client is not None else None,
             )
 
         if request.url.path.endswith(OFFLOADED):

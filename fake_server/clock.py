@@ -19,11 +19,20 @@ from datetime import UTC, datetime
 from typing import Literal
 
 ClockMode = Literal["virtual", "real"]
+PRUNE_FLOOR = 64  # below this many timers, cancelled ones are left for next_due to pop
+
+
+def _nothing() -> None:
+    return None
 
 
 @dataclass(order=True)
 class Timer:
-    """A callback due at a clock time; cancel() keeps it from firing."""
+    """A callback due at a clock time; cancel() keeps it from firing.
+
+    Cancelling also lets go of the callback: a cancelled timer waits in the heap until
+    it is pruned, and must not keep what it would have called (a deleted computer's
+    desktop) alive meanwhile."""
 
     when: float
     seq: int
@@ -32,6 +41,7 @@ class Timer:
 
     def cancel(self) -> None:
         self.cancelled = True
+        self.callback = _nothing
 
 
 class Clock:
@@ -48,6 +58,7 @@ class Clock:
         self._seq = itertools.count()
         self._lock = threading.RLock()
         self._firing = False
+        self._prune_at = PRUNE_FLOOR
 
     def now(self) -> float:
         base = self._start + self._offset
@@ -81,7 +92,22 @@ class Clock:
         with self._lock:
             timer = Timer(when, next(self._seq), callback)
             heapq.heappush(self._timers, timer)
+            if len(self._timers) >= self._prune_at:
+                self._prune()
         return timer
+
+    def _prune(self) -> None:
+        """Drop cancelled timers, so a clock nobody advances (virtual time, a long run
+        of create/delete) does not pile them up. Amortized O(1) per timer: the next
+        prune waits until the heap has doubled again."""
+        self._timers = [t for t in self._timers if not t.cancelled]
+        heapq.heapify(self._timers)
+        self._prune_at = max(PRUNE_FLOOR, 2 * len(self._timers))
+
+    def pending(self) -> int:
+        """Timers still due to fire (not cancelled)."""
+        with self._lock:
+            return sum(1 for t in self._timers if not t.cancelled)
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> Timer:
         return self.call_at(self.now() + delay, callback)

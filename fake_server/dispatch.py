@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from fake_server.api import ApiRequest, ApiResponse, Router
 from fake_server.control import Faults, RateLimit, RequestLog
+from fake_server.control_access import ControlAccess
 from fake_server.errors import ApiError
 from fake_server.state import State
 
@@ -35,6 +36,7 @@ class Dispatcher:
     faults: Faults
     rate_limit: Callable[[], RateLimit | None]
     request_ids: random.Random
+    access: ControlAccess | None = None  # guards /_fake over the network
 
     def handle(
         self,
@@ -45,13 +47,22 @@ class Dispatcher:
         headers: Mapping[str, str] | None = None,
         body: bytes = b"",
         origin: str = "https://www.orgo.ai",
+        network: bool = False,
+        peer: str | None = None,
     ) -> ApiResponse:
+        """``network``: the request came over a socket (from ``peer``), so the control
+        surface is guarded; in-process calls are the test itself."""
         headers = headers or {}
         method = method.upper()
         if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
             request = ApiRequest(
                 method, path[len(CONTROL_PREFIX) :] or "/", query_string, headers, body, origin
             )
+            if network and self.access is not None:
+                refused = self.access.refusal(headers, peer)
+                if refused is not None:
+                    return self._error(ApiError(403, refused))
+                request.trusted = self.access.has_token(headers)
             return self._run(self.control, request, control=True)
         prefixed = path == API_PREFIX or path.startswith(API_PREFIX + "/")
         sub = path[len(API_PREFIX) :] if prefixed else path

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from fake_server.api import Router
 from fake_server.clock import Clock, ClockMode
 from fake_server.control import Fault, Faults, LoggedRequest, RateLimit, RequestLog
+from fake_server.control_access import ControlAccess
 from fake_server.desktop.desktop import DesktopEvent
 from fake_server.dispatch import Dispatcher
 from fake_server.events_catalog import POLL_INTERVALS
@@ -49,6 +50,7 @@ class FakeOrgo:
         api_keys: Iterable[str] | None = None,
         clock: ClockMode = "virtual",
         start_time: float | None = None,
+        control_token: str | None = None,
     ) -> None:
         self.seed = seed
         self._api_keys = list(api_keys) if api_keys is not None else None
@@ -57,6 +59,9 @@ class FakeOrgo:
             start_time if start_time is not None else (FIXED_EPOCH if seed is not None else None)
         )
         self.log = RequestLog()
+        self.control_access = ControlAccess()  # guards /_fake over the network
+        if control_token is not None:
+            self.control_access.token = control_token
         self.faults = Faults()
         self.rate_limit: RateLimit | None = None
         self._api_router = api_router()
@@ -64,6 +69,7 @@ class FakeOrgo:
 
         self._control_router: Router = control_router(self)
         self.events = EventHub()
+        self._coalescers: dict[str, Coalescer] = {}  # by computer id, dropped on delete
         self.sockets = SocketRegistry()
         self.audio_pace: str = "realtime"  # or "fast": audio frames as fast as clients take them
         self.coalesce_polled_events = False  # True: polled event types arrive as a poller sees them
@@ -76,6 +82,7 @@ class FakeOrgo:
             faults=self.faults,
             rate_limit=lambda: self.rate_limit,
             request_ids=random.Random(None if seed is None else seed + 1),
+            access=self.control_access,
         )
         self._app: Any = None
         self.loopback: LoopbackServer | None = None
@@ -93,6 +100,11 @@ class FakeOrgo:
         if what in ("stopping", "restarting", "deleted"):
             self.events.close_computer(computer.id, 1001)
             self.sockets.close_computer(computer.id, 1001)
+        if what == "deleted":  # nothing of a deleted computer stays reachable
+            self.events.forget_computer(computer.id)
+            coalescer = self._coalescers.pop(computer.id, None)
+            if coalescer is not None:
+                coalescer.discard()
 
     def attach_desktop(self, computer: Computer) -> None:
         """Route a computer's desktop events into the events hub (once)."""
@@ -104,7 +116,7 @@ class FakeOrgo:
             def deliver(event: DesktopEvent) -> None:
                 self.events.publish(computer.id, event)
 
-            coalescer = Coalescer(self.clock, deliver)
+            coalescer = self._coalescers[computer.id] = Coalescer(self.clock, deliver)
 
             def publish(event: DesktopEvent) -> None:
                 if self.coalesce_polled_events and event.type in POLL_INTERVALS:
@@ -186,6 +198,17 @@ class FakeOrgo:
     def requests(self, method: str | None = None, path: str | None = None) -> list[LoggedRequest]:
         """The requests received under /api, oldest first (path is a glob below /api)."""
         return self.log.entries(method, path)
+
+    def key_grants_nothing_new(self, key: str, account_id: str | None) -> bool:
+        """Whether minting ``key`` gives no access a caller does not have anyway: the fake
+        accepts any key, the key goes to the default account, and no key is replaced.
+        Anything else over the network needs the control token."""
+        with self.state.lock:
+            return (
+                self._api_keys is None
+                and account_id in (None, self.state.default_account)
+                and key not in self.state.keys
+            )
 
     def add_api_key(
         self, key: str, *, workspace_id: str | None = None, account_id: str | None = None

@@ -7,6 +7,7 @@ the chosen one is read back from the running server.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from types import TracebackType
@@ -43,6 +44,7 @@ class LoopbackServer:
     def __init__(self, fake: FakeOrgo, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.fake = fake
         self.host = host
+        fake.control_access.bind(host)
         self._server = uvicorn.Server(_config(fake, host, port, "warning"))
         self._thread = threading.Thread(target=self._server.run, name="orgo-fake", daemon=True)
         self.port = port
@@ -91,6 +93,7 @@ class LoopbackServer:
 
 def run_standalone(fake: FakeOrgo, host: str, port: int, *, log_level: str = "info") -> None:
     """Serve in the foreground until interrupted (the ``orgo-fake serve`` command)."""
+    fake.control_access.bind(host)
     server = uvicorn.Server(_config(fake, host, port, log_level))
     original_startup = server.startup
 
@@ -99,6 +102,21 @@ def run_standalone(fake: FakeOrgo, host: str, port: int, *, log_level: str = "in
         bound = [s for srv in server.servers for s in srv.sockets]
         actual = bound[0].getsockname()[1] if bound else port
         print(f"Fake Orgo API listening: http://{host}:{actual}/api", flush=True)
+        if fake.control_access.require_token:
+            print(off_loopback_warning(fake), file=sys.stderr, flush=True)
 
     server.startup = startup  # type: ignore[method-assign]
     server.run()
+
+
+def off_loopback_warning(fake: FakeOrgo) -> str:
+    """What ``orgo-fake serve`` says when bound off loopback: loudly, with the token."""
+    bar = "!" * 78
+    return (
+        f"{bar}\n"
+        "WARNING: the fake Orgo API is reachable from other machines (not bound to loopback).\n"
+        "It is a test double: its API keys, desktops and host shell are NOT secure.\n"
+        "The /_fake control surface now needs this control token on every request\n"
+        f"(header X-Orgo-Fake-Token): {fake.control_access.token}\n"
+        f"{bar}"
+    )

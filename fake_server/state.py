@@ -366,6 +366,11 @@ class State:
             computer.desktop.power_on()
         self._notify(computer, transition.target)
 
+    def _settle_due(self, ident: str) -> None:
+        computer = self.computers.get(ident)
+        if computer is not None:
+            self.status(computer)
+
     def settle(self, computer: Computer | None = None) -> int:
         """Complete pending transitions now (all, or one computer's); returns how many."""
         targets = [computer] if computer is not None else list(self.computers.values())
@@ -389,8 +394,9 @@ class State:
         else:
             settle_at = -math.inf
         computer.transition = Transition(target, settle_at)
-        if policy.mode == "delay":
-            self.clock.call_at(settle_at, lambda: self.status(computer) and None)
+        if policy.mode == "delay":  # by id: a deleted computer must not stay referenced
+            ident = computer.id
+            self.clock.call_at(settle_at, lambda: self._settle_due(ident))
         if policy.mode == "immediate":
             self._settle(computer)
 

@@ -81,8 +81,10 @@ def create_build(state: State, request: ApiRequest, given: Body[BuildCreate]) ->
 def update_build(state: State, request: ApiRequest, given: Body[BuildUpdate]) -> ApiResponse:
     body = given.parse()
     build = _builds(state).get(body.buildId)
-    if build is None:
+    if build is None or build.project_id not in state.workspaces:
         raise not_found("Build not found")
+    assert request.key is not None
+    state.workspace(request.key, build.project_id)  # another account's build: 403
     build.status = body.status
     return ok({"build": build.to_json()})
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from fake_server.api import ApiRequest, ApiResponse, Handler, Router, ok
-from fake_server.errors import bad_request, not_found
+from fake_server.errors import bad_request, forbidden, not_found
 from fake_server.routes.control_desktop import desktop_router
 from fake_server.state import State
 
@@ -85,7 +85,7 @@ def control_router(fake: FakeOrgo) -> Router:
     @handler("GET", "/requests")
     def requests(state: State, request: ApiRequest) -> ApiResponse:
         entries = fake.requests(request.query.get("method"), request.query.get("path"))
-        return ok({"requests": [e.to_json() for e in entries]})
+        return ok({"requests": [e.to_json() for e in entries], "log": fake.log.stats()})
 
     @handler("DELETE", "/requests")
     def clear_requests(state: State, request: ApiRequest) -> ApiResponse:
@@ -95,6 +95,11 @@ def control_router(fake: FakeOrgo) -> Router:
     @handler("POST", "/keys")
     def add_key(state: State, request: ApiRequest) -> ApiResponse:
         body = request.model(KeyBody)
+        if not request.trusted and not fake.key_grants_nothing_new(body.key, body.account_id):
+            raise forbidden(
+                "Creating this key needs the control token (X-Orgo-Fake-Token): it would "
+                "reach another account, replace a key, or pass a --api-key restriction"
+            )
         key = fake.add_api_key(body.key, workspace_id=body.workspace_id, account_id=body.account_id)
         return ok(
             {"key": key.key, "account_id": key.account_id, "workspace_id": key.workspace_id}, 201

@@ -15,7 +15,7 @@ import math
 import threading
 from collections.abc import Callable
 
-from fake_server.clock import Clock
+from fake_server.clock import Clock, Timer
 from fake_server.desktop.desktop import DesktopEvent
 from fake_server.events_catalog import POLL_INTERVALS
 
@@ -36,6 +36,7 @@ class Coalescer:
         self.clock = clock
         self.publish = publish
         self._pending: dict[float, dict[tuple[str, object], list[DesktopEvent]]] = {}
+        self._timers: dict[float, Timer] = {}
         self._lock = threading.Lock()
 
     def add(self, event: DesktopEvent) -> None:
@@ -45,7 +46,7 @@ class Coalescer:
             slot = self._pending.get(boundary)
             if slot is None:
                 slot = self._pending[boundary] = {}
-                self.clock.call_at(boundary, lambda: self._flush(boundary))
+                self._timers[boundary] = self.clock.call_at(boundary, lambda: self._flush(boundary))
             events = slot.setdefault(_identity(event), [])
             opened = PAIRS.get(event.type)
             if opened is not None and any(e.type == opened for e in events):
@@ -58,6 +59,17 @@ class Coalescer:
     def _flush(self, boundary: float) -> None:
         with self._lock:
             slot = self._pending.pop(boundary, {})
+            self._timers.pop(boundary, None)
         for events in slot.values():
             for event in events:
                 self.publish(DesktopEvent(event.type, event.data, boundary))
+
+    def discard(self) -> None:
+        """Forget what waits for a poll (the computer is gone): nothing is published and
+        the clock no longer holds this coalescer."""
+        with self._lock:
+            timers = list(self._timers.values())
+            self._timers.clear()
+            self._pending.clear()
+        for timer in timers:
+            timer.cancel()

@@ -39,6 +39,7 @@ IDLE_ACK_THRESHOLD = 64  # ping when idle with this many out: above a client lib
 # read-ahead (websockets queues 16 to 32 messages before it stops reading), so a client
 # that does not read still never answers
 GRACE_SECONDS = 0.1
+MAX_CLOSED_HISTORY = 1024  # closed connections whose counts stay readable, newest kept
 _ids = itertools.count(1)
 
 
@@ -177,9 +178,33 @@ class EventHub:
     def remove(self, connection: EventConnection) -> None:
         connection.open = False
         with self._lock:
-            live = self._connections.get(connection.computer_id, [])
-            if connection in live:
+            live = self._connections.get(connection.computer_id)
+            if live is not None and connection in live:
                 live.remove(connection)
+                if not live:
+                    del self._connections[connection.computer_id]
+            self._trim_history()
+
+    def _trim_history(self) -> None:
+        """Keep the counts of at most MAX_CLOSED_HISTORY closed connections (the oldest
+        go first), so a long run of connect/disconnect does not grow without end."""
+        closed = sum(1 for c in self._history if not c.open)
+        if closed <= MAX_CLOSED_HISTORY:
+            return
+        excess = closed - MAX_CLOSED_HISTORY
+        kept: list[EventConnection] = []
+        for connection in self._history:
+            if excess and not connection.open:
+                excess -= 1
+                continue
+            kept.append(connection)
+        self._history = kept
+
+    def forget_computer(self, computer_id: str) -> None:
+        """A deleted computer: close its connections and drop their counts too."""
+        self.close_computer(computer_id, 1001)
+        with self._lock:
+            self._history = [c for c in self._history if c.computer_id != computer_id]
 
     def publish(self, computer_id: str, event: DesktopEvent) -> None:
         with self._lock:

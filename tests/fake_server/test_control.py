@@ -112,5 +112,5 @@ def test_control_over_http(fake: FakeOrgo) -> None:
         assert http.get("/_fake/state").json()["workspaces"] == 0
         assert http.post("/_fake/faults", json={"bogus": 1}).status_code == 400
         assert http.post("/_fake/reset").json() == {"success": True}
-        assert http.get("/_fake/requests").json() == {"requests": []}
+        assert http.get("/_fake/requests").json()["requests"] == []
         assert http.get("/_fake/nope").status_code == 404

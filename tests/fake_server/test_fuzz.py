@@ -1,11 +1,14 @@
 """Whatever a client sends, the fake answers below 500, and every error is JSON with an
 ``error`` string. Hypothesis throws arbitrary JSON bodies, query strings and path
-segments at every route (and at wrong verbs), against live ids and made-up ones."""
+segments at every route (and at wrong verbs), against live ids and made-up ones; and churns
+computers (create/delete/clone/restart interleavings) checking nothing stays behind."""
 
 from __future__ import annotations
 
+import gc
 import json
 import re
+import weakref
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -174,3 +177,64 @@ def test_arbitrary_paths_are_404_or_405_json(segments: list[str], method: str, b
     assert answer.status < 500
     if answer.status >= 400:
         assert isinstance(json.loads(answer.encode())["error"], str)
+
+
+CHURN_OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["create", "delete", "clone", "restart", "stop", "start", "action"]),
+        st.integers(0, 7),  # which computer, live or deleted
+        BODIES,
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ops=CHURN_OPS, mode=st.sampled_from(["immediate", "delay", "manual"]))
+def test_churn_answers_below_500_and_leaves_nothing_behind(
+    ops: list[tuple[str, int, bytes]], mode: str
+) -> None:
+    """Create/delete/clone/restart interleavings with fuzzed action bodies, on live and
+    deleted ids: never a 5xx; once every computer is deleted, none of their desktops
+    survives a collection and no timer is left on the clock."""
+    fake = FakeOrgo(seed=4)
+    fake.set_lifecycle(mode, delay=5.0)  # type: ignore[arg-type]
+    headers = {"authorization": "Bearer k", "content-type": "application/json"}
+
+    def call(method: str, path: str, body: bytes = b"") -> Any:
+        answer = fake.dispatcher.handle(method, "/api" + path, headers=headers, body=body)
+        assert answer.status < 500, (method, path, answer.body)
+        return json.loads(answer.encode()) if answer.status < 300 else None
+
+    workspace = call("POST", "/workspaces", b'{"name":"churn"}')["id"]
+    ids: list[str] = []
+    desktops: list[weakref.ref[Any]] = []
+    for n, (op, pick, body) in enumerate(ops):
+        target = ids[pick % len(ids)] if ids else "missing"
+        if op == "create":
+            made = call(
+                "POST",
+                "/computers",
+                json.dumps({"workspace_id": workspace, "name": f"c{n}"}).encode(),
+            )
+        elif op == "clone":
+            made = call("POST", f"/computers/{target}/clone", b"{}")
+        else:
+            made = None
+            verb = {"delete": ("DELETE", ""), "action": ("POST", "/click")}.get(
+                op, ("POST", f"/{op}")
+            )
+            call(verb[0], f"/computers/{target}{verb[1]}", body if op == "action" else b"")
+        if made is not None:
+            ids.append(made["id"])
+            desktops.append(weakref.ref(fake.computer(made["id"]).desktop))
+        fake.advance(1.0)  # settles some delayed transitions on the way
+    for ident in ids:
+        if fake.state.find_computer(ident) is not None:
+            call("DELETE", f"/computers/{ident}")
+    fake.advance(60)  # let settling timers of deleted computers fire (they find nothing)
+    gc.collect()
+    assert [ref for ref in desktops if ref() is not None] == []
+    assert fake.clock.pending() == 0
+    assert fake.counts()["computers"] == 0 and fake.event_connections() == []

@@ -4,17 +4,21 @@ Why a state machine: the fake's rules interact (a stopped computer refuses actio
 exports but still takes uploads; deleting a workspace takes its computers and files;
 a move must not clash names; ``/projects`` is ``/workspaces``), and example tests pin
 only the orders someone thought of. Here hypothesis picks the order: create, start,
-stop, restart, delete and move computers (with lifecycle transitions that settle at
+stop, restart, delete, clone and move computers (with lifecycle transitions that settle at
 once, or only on ``settle`` so the in-between statuses and their 409s show), create and
 delete workspaces through either path, upload, list, download, export and delete files.
-After every step the whole visible state is compared with the model.
+After every step the whole visible state is compared with the model; and once computers
+have been deleted, nothing of them may stay in memory (churn: their desktops are freed,
+and the clock holds no more timers than there are computers).
 
 Everything goes through ``FakeOrgo.transport()`` and httpx, as a client would.
 """
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,6 +28,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from fake_server import FakeOrgo
+from fake_server.desktop.desktop import Desktop
 
 API = "https://www.orgo.ai/api"
 KEY = {"Authorization": "Bearer sk_stateful"}
@@ -70,6 +75,7 @@ class OrgoApiMachine(RuleBasedStateMachine):
         self.files: dict[str, FileModel] = {}
         self.gone: list[str] = []  # deleted ids of every kind: each must now be a 404
         self.manual = False  # lifecycle transitions wait for settle()
+        self.deleted_desktops: list[weakref.ref[Desktop]] = []  # must be freed
 
     def teardown(self) -> None:
         self.http.close()
@@ -106,6 +112,11 @@ class OrgoApiMachine(RuleBasedStateMachine):
     @rule(data=st.data(), alias=st.sampled_from(["/workspaces", "/projects"]))
     def delete_workspace(self, data: st.DataObject, alias: str) -> None:
         workspace_id = self._pick(data, list(self.workspaces), "workspace")
+        self.deleted_desktops += [
+            weakref.ref(self.fake.computer(c).desktop)
+            for c, m in self.computers.items()
+            if m.workspace_id == workspace_id
+        ]
         assert self._ok(self.http.delete(f"{alias}/{workspace_id}")) == {"success": True}
         del self.workspaces[workspace_id]
         self.gone.append(workspace_id)
@@ -185,9 +196,50 @@ class OrgoApiMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def delete_computer(self, data: st.DataObject) -> None:
         computer_id = self._pick(data, list(self.computers), "computer")
+        desktop = weakref.ref(self.fake.computer(computer_id).desktop)
         assert self._ok(self.http.delete(f"/computers/{computer_id}")) == {"success": True}
         del self.computers[computer_id]
         self.gone.append(computer_id)
+        self.deleted_desktops.append(desktop)
+
+    @precondition(lambda self: self.computers)
+    @rule(data=st.data(), name=COMPUTER_NAMES)
+    def clone(self, data: st.DataObject, name: str) -> None:
+        """A clone is a new running computer in the same workspace with the source's disk."""
+        computer_id = self._pick(data, list(self.computers), "computer")
+        source = self.computers[computer_id]
+        response = self.http.post(f"/computers/{computer_id}/clone", json={"name": name})
+        if any(
+            c.name == name and c.workspace_id == source.workspace_id
+            for c in self.computers.values()
+        ):
+            assert "already exists" in self._error(response, 400)
+            return
+        body = self._ok(response, 201)
+        assert (body["name"], body["workspace_id"], body["status"]) == (
+            name,
+            source.workspace_id,
+            "running",
+        )
+        self.computers[body["id"]] = ComputerModel(
+            name,
+            source.workspace_id,
+            body["instance_id"],
+            body["vnc_password"],
+            "running",
+            dict(source.disk),
+        )
+
+    @precondition(lambda self: self.deleted_desktops)
+    @rule()
+    def deleted_computers_are_freed(self) -> None:
+        """Churn leaves nothing behind: no deleted desktop survives a collection, and the
+        clock holds at most one pending timer (idle) per computer still there."""
+        gc.collect()
+        alive = [ref for ref in self.deleted_desktops if ref() is not None]
+        assert not alive, f"{len(alive)} deleted computers are still in memory"
+        self.deleted_desktops.clear()
+        assert self.fake.clock.pending() <= len(self.computers)
 
     @precondition(lambda self: self.computers and self.workspaces)
     @rule(data=st.data())
