@@ -58,7 +58,10 @@ for prefix in ("/workspaces", "/projects"):
     router.add("POST", prefix, create_workspace, status=201, answer=WorkspaceOut)
     router.add("GET", prefix + "/by-name/{name}", get_workspace_by_name, answer=WorkspaceOut)
     router.add("GET", prefix + "/{workspace_id}", get_workspace, answer=WorkspaceOut)
-    router.add("DELETE", prefix + "/{workspace_id}", delete_workspace)
+# Deleting through the alias is POST /projects/{id}/delete; DELETE /projects/{id} answers
+# 405 in production (section 20, live-verified), so the router's 405 says so here too.
+router.add("DELETE", "/workspaces/{workspace_id}", delete_workspace)
+router.add("POST", "/projects/{workspace_id}/delete", delete_workspace)
 
 # The API's own description (GET /api/openapi.json), built from every route table; it
 # rides along with the first table so that every api_router() serves it.
