@@ -58,9 +58,10 @@ for prefix in ("/workspaces", "/projects"):
     router.add("POST", prefix, create_workspace, status=201, answer=WorkspaceOut)
     router.add("GET", prefix + "/by-name/{name}", get_workspace_by_name, answer=WorkspaceOut)
     router.add("GET", prefix + "/{workspace_id}", get_workspace, answer=WorkspaceOut)
-# Deleting through the alias is POST /projects/{id}/delete; DELETE /projects/{id} answers
-# 405 in production (section 20, live-verified), so the router's 405 says so here too.
-router.add("DELETE", "/workspaces/{workspace_id}", delete_workspace)
+    # Production answers DELETE /projects/{id} with 405 (section 20, live-verified), but
+    # the official SDK's Workspace.destroy() sends exactly that: the SDK wins, it stays.
+    router.add("DELETE", prefix + "/{workspace_id}", delete_workspace)
+# how production deletes through the alias (section 20; the MCP server's call)
 router.add("POST", "/projects/{workspace_id}/delete", delete_workspace)
 
 # The API's own description (GET /api/openapi.json), built from every route table; it
