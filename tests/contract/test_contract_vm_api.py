@@ -68,9 +68,10 @@ def test_create_refuses_a_workspace_name(
     contract: ContractClient, workspace: dict[str, Any]
 ) -> None:
     body = {"project": workspace["name"], "name": "by-name"}
-    assert "workspace_id is required" in error_body(contract.post("/computers", json=body), 400)[
-        "error"
-    ]
+    assert (
+        "workspace_id is required"
+        in error_body(contract.post("/computers", json=body), 400)["error"]
+    )
 
 
 def test_resize_ignores_unknown_keys(

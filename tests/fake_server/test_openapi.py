@@ -123,10 +123,9 @@ def test_schemathesis_loads_every_operation_of_the_served_document() -> None:
 
 def test_the_vm_api_is_documented_on_its_own_server_and_token(fake: FakeOrgo) -> None:
     document = _document(fake)
-    assert VM_ROUTES == {
-        "GET /screenshot",
-        *(f"POST /{a}" for a in ("click", "type", "key", "scroll", "drag", "wait", "bash", "exec")),
-    }
+    actions = ("click", "type", "key", "scroll", "drag", "wait", "bash", "exec")
+    expected = {"GET /screenshot", *(f"POST /{a}" for a in actions)}
+    assert expected == VM_ROUTES
     for label in VM_ROUTES:
         method, path = label.split()
         item = document["paths"][path]

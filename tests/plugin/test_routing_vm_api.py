@@ -58,7 +58,8 @@ VM_CLIENTS = """
     def test_websocket_client_terminal(vm):
         origin, auth = vm
         url = origin.replace("http://", "ws://") + "/terminal"
-        ws = websocket.create_connection(url, header=[f"Authorization: {auth['Authorization']}"], timeout=5)
+        header = [f"Authorization: {auth['Authorization']}"]
+        ws = websocket.create_connection(url, header=header, timeout=5)
         try:
             ws.send(json.dumps({"type": "ping"}))
             kinds = [json.loads(ws.recv())["type"] for _ in range(2)]

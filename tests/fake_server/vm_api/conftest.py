@@ -38,7 +38,9 @@ class Served:
     def computer(self) -> dict[str, Any]:
         name = f"ws-{len(self.api('GET', '/workspaces').json()['workspaces'])}"
         workspace = self.api("POST", "/workspaces", json={"name": name}).json()
-        created = self.api("POST", "/computers", json={"workspace_id": workspace["id"], "name": "vm"})
+        created = self.api(
+            "POST", "/computers", json={"workspace_id": workspace["id"], "name": "vm"}
+        )
         assert created.status_code == 201, created.text
         return dict(created.json())
 
