@@ -53,6 +53,11 @@ def delete_workspace(state: State, request: ApiRequest) -> ApiResponse:
     return ok({"success": True})
 
 
+def post_delete_project(state: State, request: ApiRequest) -> ApiResponse:
+    """Delete a workspace through the alias, as production takes it (section 20)."""
+    return delete_workspace(state, request)
+
+
 for prefix in ("/workspaces", "/projects"):
     router.add("GET", prefix, list_workspaces)
     router.add("POST", prefix, create_workspace, status=201, answer=WorkspaceOut)
@@ -62,7 +67,7 @@ for prefix in ("/workspaces", "/projects"):
     # the official SDK's Workspace.destroy() sends exactly that: the SDK wins, it stays.
     router.add("DELETE", prefix + "/{workspace_id}", delete_workspace)
 # how production deletes through the alias (section 20; the MCP server's call)
-router.add("POST", "/projects/{workspace_id}/delete", delete_workspace)
+router.add("POST", "/projects/{workspace_id}/delete", post_delete_project)
 
 # The API's own description (GET /api/openapi.json), built from every route table; it
 # rides along with the first table so that every api_router() serves it.
