@@ -56,8 +56,14 @@ def main(argv: list[str] | None = None) -> int:
         print("orgo-fake: --api-key cannot be empty", file=sys.stderr)
         return 2
     fake = FakeOrgo(seed=args.seed, api_keys=args.api_keys, clock=args.clock)
-    with contextlib.suppress(KeyboardInterrupt):
-        run_standalone(fake, args.host, args.port, log_level=args.log_level, vm_port=args.vm_port)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            run_standalone(
+                fake, args.host, args.port, log_level=args.log_level, vm_port=args.vm_port
+            )
+    except RuntimeError as exc:  # the VM API's port already taken, say
+        print(f"orgo-fake: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
