@@ -20,6 +20,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=8787, help="port (default 8787; 0 picks a free one)"
     )
     serve.add_argument(
+        "--vm-port",
+        type=int,
+        default=0,
+        help="port of the direct VM API, shared by every computer (default 0: a free one)",
+    )
+    serve.add_argument(
         "--api-key",
         action="append",
         dest="api_keys",
@@ -61,9 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.port < 0 or args.port > 65535:
-        print("orgo-fake: --port must be between 0 and 65535", file=sys.stderr)
-        return 2
+    for flag, value in (("--port", args.port), ("--vm-port", args.vm_port)):
+        if value < 0 or value > 65535:
+            print(f"orgo-fake: {flag} must be between 0 and 65535", file=sys.stderr)
+            return 2
     if args.api_keys is not None and any(not key for key in args.api_keys):
         print("orgo-fake: --api-key cannot be empty", file=sys.stderr)
         return 2
@@ -79,8 +86,14 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed, api_keys=args.api_keys, clock=args.clock, control_token=args.control_token
     )
     fake.log.configure(max_body_bytes=args.log_body_bytes, max_total_bytes=args.log_total_bytes)
-    with contextlib.suppress(KeyboardInterrupt):
-        run_standalone(fake, args.host, args.port, log_level=args.log_level)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            run_standalone(
+                fake, args.host, args.port, log_level=args.log_level, vm_port=args.vm_port
+            )
+    except RuntimeError as exc:  # the VM API's port already taken, say
+        print(f"orgo-fake: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -8,6 +8,7 @@ an Orgo rule: it only moves bytes between Starlette and the dispatcher.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
@@ -42,8 +43,15 @@ async def _abort_connection(send: Any) -> None:
         await asyncio.sleep(0)
 
 
-def build_app(fake: FakeOrgo) -> Any:
-    dispatcher = fake.dispatcher
+def build_app(
+    fake: FakeOrgo,
+    *,
+    handle: Callable[..., ApiResponse] | None = None,
+    websockets: list[BaseRoute] | None = None,
+) -> Any:
+    """The fake's app; ``handle``/``websockets`` swap in another surface's dispatcher and
+    sockets (the direct VM API, :mod:`fake_server.vm_api`)."""
+    dispatch = handle or fake.dispatcher.handle
 
     async def http_endpoint(request: Request) -> Response:
         body = await request.body()
@@ -51,7 +59,7 @@ def build_app(fake: FakeOrgo) -> Any:
         origin = f"{request.url.scheme}://{request.headers.get('host') or request.url.netloc}"
 
         def call() -> ApiResponse:
-            return dispatcher.handle(
+            return dispatch(
                 request.method,
                 request.url.path,
                 query_string=request.scope.get("query_string", b"").decode("latin-1"),
@@ -78,7 +86,8 @@ def build_app(fake: FakeOrgo) -> Any:
         )
 
     catch_all = Route("/{path:path}", http_endpoint, methods=HTTP_METHODS)
-    routes: list[BaseRoute] = [*websocket_routes(fake), catch_all]
+    sockets = websocket_routes(fake) if websockets is None else websockets
+    routes: list[BaseRoute] = [*sockets, catch_all]
     return _KeepRawSend(Starlette(routes=routes))
 
 

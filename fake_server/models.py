@@ -59,7 +59,6 @@ class WorkspaceCreate(Request):
 class ComputerCreate(Request):
     workspace_id: StrictStr | None = Field(default=None, min_length=1)
     project_id: StrictStr | None = Field(default=None, min_length=1)
-    project: StrictStr | None = None  # the MCP server sends the workspace *name*
     name: StrictStr = Field(min_length=1, max_length=200)
     os: StrictStr = "linux"
     ram: Literal[4, 8, 16, 32, 64] | None = None
@@ -85,10 +84,11 @@ class CloneRequest(Request):
 
 
 class ResizeRequest(Request):
+    """Only these keys act; others (the MCP server's old ``cpu``/``ram``) are ignored and
+    the answer is 200 with nothing changed, as production does (section 20)."""
+
     vcpus: Number | None = Field(default=None, gt=0)
-    cpu: Number | None = Field(default=None, gt=0)
     mem_gb: StrictInt | None = Field(default=None, gt=0)
-    ram: StrictInt | None = Field(default=None, gt=0)
     disk_size_gb: StrictInt | None = Field(default=None, gt=0)
     bandwidth_limit_mbps: StrictInt | None = Field(default=None, ge=0)
     auto_stop_minutes: StrictInt | None = Field(default=None, ge=0, le=10080)
@@ -191,9 +191,22 @@ class Answer(BaseModel):
 
 class InstanceDetails(Answer):
     resolution: str
-    apiPort: int = 443
-    publicHost: str
+    apiPort: int  # with publicHost: where the computer's direct VM API answers (section 20)
+    publicHost: str  # a bare host name, no port
     vncHost: str
+
+
+class VmScreenshotOut(Answer):
+    """``GET /screenshot`` on the direct VM API (section 20)."""
+
+    image: str  # base64 PNG
+    width: int
+    height: int
+
+
+class VncPasswordOut(Answer):
+    password: str
+    desktop_api_token: str  # the VM API's bearer token (equal to password on older images)
 
 
 class ComputerOut(Answer):

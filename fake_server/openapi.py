@@ -66,8 +66,10 @@ def _encoded() -> bytes:
 def document() -> dict[str, Any]:
     """The document for the fake's own REST API (built once: route tables are fixed)."""
     from fake_server.routes import api_router
+    from fake_server.vm_api.openapi import describe_vm_paths, with_vm_api
 
-    return build_document(api_router())
+    merged, vm_paths = with_vm_api(api_router())
+    return describe_vm_paths(build_document(merged), vm_paths)
 
 
 def build_document(router: Router) -> dict[str, Any]:

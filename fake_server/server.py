@@ -23,6 +23,7 @@ from fake_server.handle import DesktopHandle
 from fake_server.ids import IdFactory
 from fake_server.routes import api_router
 from fake_server.state import ApiKey, Computer, LifecyclePolicy, Plan, SettleMode, State
+from fake_server.vm_api import VmDispatcher
 from fake_server.ws.coalesce import Coalescer
 from fake_server.ws.common import SocketRegistry
 from fake_server.ws.hub import ConnectionStats, EventHub
@@ -68,6 +69,10 @@ class FakeOrgo:
         from fake_server.routes.control import control_router
 
         self._control_router: Router = control_router(self)
+        from fake_server.vm_api.control import vm_control_router
+
+        self._control_router.include(vm_control_router(self))
+        self.vm_port: int | None = None  # the VM API listener's port, once served
         self.events = EventHub()
         self._coalescers: dict[str, Coalescer] = {}  # by computer id, dropped on delete
         self.sockets = SocketRegistry()
@@ -84,7 +89,9 @@ class FakeOrgo:
             request_ids=random.Random(None if seed is None else seed + 1),
             access=self.control_access,
         )
+        self.vm_dispatcher = VmDispatcher(self, self._api_router)
         self._app: Any = None
+        self._vm_app: Any = None
         self.loopback: LoopbackServer | None = None
 
     def _build_state(self) -> None:
@@ -94,6 +101,7 @@ class FakeOrgo:
         for key in self._api_keys or ():
             self.state.add_key(key)
         self.state.lifecycle_listeners.append(self._close_sockets)
+        self.state.vm_api.port = getattr(self, "vm_port", None)
 
     def _close_sockets(self, computer: Computer, what: str) -> None:
         """Stopping, restarting or deleting a computer closes its WebSockets (1001)."""
@@ -144,6 +152,28 @@ class FakeOrgo:
             self._app = build_app(self)
         return self._app
 
+    @property
+    def vm_app(self) -> Any:
+        """The ASGI application of the direct VM API (section 20), on its own listener."""
+        if self._vm_app is None:
+            from fake_server.vm_api.app import build_vm_app
+
+            self._vm_app = build_vm_app(self)
+        return self._vm_app
+
+    def set_vm_port(self, port: int | None) -> None:
+        """Where the VM API listens on a plain address (the serving code calls this)."""
+        self.vm_port = port
+        with self.state.lock:
+            self.state.vm_api.port = port
+
+    def set_vm_api(self, *, older_images: bool = False) -> None:
+        """Act as newer VM images (default: a ``desktop_api_token`` distinct from the
+        VNC password, Bearer only) or older ones (the token is the password, and the
+        terminal also takes ``?token=``)."""
+        with self.state.lock:
+            self.state.vm_api.older_images = older_images
+
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> LoopbackServer:
         """Start uvicorn in a background thread; use as a context manager or call stop().
 
@@ -181,6 +211,11 @@ class FakeOrgo:
     def ws_url(self) -> str:
         """``ws://127.0.0.1:PORT``: the origin of the desktop WebSockets."""
         return self._served().ws_url
+
+    @property
+    def vm_url(self) -> str:
+        """``http://127.0.0.1:VM_PORT``: the direct VM API listener (every computer's)."""
+        return self._served().vm_url
 
     # -- control surface --------------------------------------------------------------
 

@@ -1,5 +1,9 @@
 """Serving the fake over a real socket: uvicorn in a background thread, or standalone.
 
+Each way of serving opens two listeners: the platform (``/api``, ``/_fake``, the desktop
+WebSockets) and, on a second port shared by all computers, the direct VM API
+(:mod:`fake_server.vm_api`), whose address ``instance_details`` hands out.
+
 Uvicorn binds the port itself (a pre-bound socket made without ``IPPROTO_TCP`` would
 leave Nagle's algorithm on and cost ~44 ms a request). ``port=0`` picks a free port;
 the chosen one is read back from the running server.
@@ -11,7 +15,7 @@ import sys
 import threading
 import time
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
@@ -23,9 +27,11 @@ if TYPE_CHECKING:
 STARTUP_TIMEOUT = 10.0
 
 
-def _config(fake: FakeOrgo, host: str, port: int, log_level: str) -> uvicorn.Config:
+def _config(
+    fake: FakeOrgo, host: str, port: int, log_level: str, app: Any = None
+) -> uvicorn.Config:
     return uvicorn.Config(
-        fake.app,
+        app if app is not None else fake.app,
         host=host,
         port=port,
         log_level=log_level,
@@ -38,32 +44,54 @@ def _config(fake: FakeOrgo, host: str, port: int, log_level: str) -> uvicorn.Con
     )
 
 
+class _Listener:
+    """One uvicorn server in a daemon thread."""
+
+    def __init__(self, config: uvicorn.Config, name: str) -> None:
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name=name, daemon=True)
+
+    def start(self, where: str) -> int:
+        """Start and wait until it listens; returns the bound port."""
+        self.thread.start()
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the fake Orgo server did not start on {where}")
+            time.sleep(0.005)
+        sockets = [s for server in self.server.servers for s in server.sockets]
+        port: int = sockets[0].getsockname()[1]
+        return port
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=5)
+
+
 class LoopbackServer:
-    """The fake on ``http://host:port`` in a daemon thread of this process."""
+    """The fake on ``http://host:port`` in a daemon thread of this process, and its VM
+    API on ``http://host:vm_port`` in another."""
 
     def __init__(self, fake: FakeOrgo, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.fake = fake
         self.host = host
         fake.control_access.bind(host)
-        self._server = uvicorn.Server(_config(fake, host, port, "warning"))
-        self._thread = threading.Thread(target=self._server.run, name="orgo-fake", daemon=True)
+        self._main = _Listener(_config(fake, host, port, "warning"), "orgo-fake")
+        self._vm = _Listener(_config(fake, host, 0, "warning", fake.vm_app), "orgo-fake-vm")
         self.port = port
+        self.vm_port = 0
 
     def start(self) -> None:
-        self._thread.start()
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"the fake Orgo server did not start on {self.host}:{self.port}")
-            time.sleep(0.005)
-        sockets = [s for server in self._server.servers for s in server.sockets]
-        self.port = sockets[0].getsockname()[1]
+        self.port = self._main.start(f"{self.host}:{self.port}")
+        self.vm_port = self._vm.start(f"{self.host}:0 (the VM API)")
+        self.fake.set_vm_port(self.vm_port)
 
     def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=5)
+        self._main.stop()
+        self._vm.stop()
         if self.fake.loopback is self:
             self.fake.loopback = None
+            self.fake.set_vm_port(None)
 
     @property
     def url(self) -> str:
@@ -79,6 +107,11 @@ class LoopbackServer:
     def ws_url(self) -> str:
         return f"ws://{self.host}:{self.port}"
 
+    @property
+    def vm_url(self) -> str:
+        """The VM API listener, e.g. ``http://127.0.0.1:8788`` (every computer's)."""
+        return f"http://{self.host}:{self.vm_port}"
+
     def __enter__(self) -> LoopbackServer:
         return self
 
@@ -91,9 +124,14 @@ class LoopbackServer:
         self.stop()
 
 
-def run_standalone(fake: FakeOrgo, host: str, port: int, *, log_level: str = "info") -> None:
-    """Serve in the foreground until interrupted (the ``orgo-fake serve`` command)."""
+def run_standalone(
+    fake: FakeOrgo, host: str, port: int, *, log_level: str = "info", vm_port: int = 0
+) -> None:
+    """Serve in the foreground until interrupted (the ``orgo-fake serve`` command); the
+    VM API listens on ``vm_port`` (0: a free one) in a daemon thread beside it."""
     fake.control_access.bind(host)
+    vm = _Listener(_config(fake, host, vm_port, log_level, fake.vm_app), "orgo-fake-vm")
+    fake.set_vm_port(vm.start(f"{host}:{vm_port} (the VM API)"))
     server = uvicorn.Server(_config(fake, host, port, log_level))
     original_startup = server.startup
 
@@ -102,6 +140,7 @@ def run_standalone(fake: FakeOrgo, host: str, port: int, *, log_level: str = "in
         bound = [s for srv in server.servers for s in srv.sockets]
         actual = bound[0].getsockname()[1] if bound else port
         print(f"Fake Orgo API listening: http://{host}:{actual}/api", flush=True)
+        print(f"Fake Orgo VM API listening: http://{host}:{fake.vm_port}", flush=True)
         if fake.control_access.require_token:
             print(off_loopback_warning(fake), file=sys.stderr, flush=True)
 

@@ -7,6 +7,7 @@ into calls here and results into JSON; a test can call the same methods directly
 
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 from collections.abc import Callable, Iterator
@@ -54,6 +55,18 @@ class Plan:
     max_disk_gb: int | None = None
     allow_windows: bool = False
     allow_gpu: bool = True
+
+
+@dataclass
+class VmApiPolicy:
+    """Which VM image generation the direct VM API acts as (section 20).
+
+    Newer images (the default) issue a ``desktop_api_token`` distinct from the VNC
+    password and take it only as ``Authorization: Bearer``; older images use the VNC
+    password as the token and also take ``?token=`` on the terminal upgrade."""
+
+    older_images: bool = False
+    port: int | None = None  # the shared VM API listener on loopback/standalone (None: not served)
 
 
 @dataclass
@@ -129,6 +142,7 @@ class State:
         self.accept_any_key = accept_any_key
         self.plan = Plan()
         self.lifecycle = LifecyclePolicy()
+        self.vm_api = VmApiPolicy()
         self.lifecycle_listeners: list[LifecycleListener] = []
         self.desktop_factory: Callable[[Computer | None, str], Desktop] = self._default_desktop
         self.stream_connections: set[str] | None = None  # None: any connection name works
@@ -202,6 +216,24 @@ class State:
         if key.workspace_id is not None and key.workspace_id != computer.workspace_id:
             raise scope_mismatch(key.workspace_id, computer.workspace_id)
         return computer
+
+    def vm_token(self, computer: Computer) -> str:
+        """The computer's ``desktop_api_token``: derived from its VNC password (so it
+        rotates with it on restart and costs no draw from the seeded id stream), or the
+        password itself on older images."""
+        if self.vm_api.older_images:
+            return computer.vnc_password
+        digest = hashlib.sha256(f"{computer.id}:{computer.vnc_password}".encode()).hexdigest()
+        return "dat_" + digest[:40]
+
+    def computer_by_vm_token(self, token: str) -> Computer | None:
+        """The computer a VM API bearer token belongs to (None: stale or unknown)."""
+        if not token:
+            return None
+        for computer in self.computers.values():
+            if self.vm_token(computer) == token:
+                return computer
+        return None
 
     def find_computer(self, ident: str) -> Computer | None:
         """A computer by UUID or instance id, with no access check (WebSockets, control)."""

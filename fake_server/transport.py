@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from fake_server.api import ApiResponse
+from fake_server.vm_api.address import is_vm_host
 
 if TYPE_CHECKING:
     from fake_server.server import FakeOrgo
@@ -27,7 +28,10 @@ class InMemoryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def _dispatch(self, request: httpx.Request, body: bytes) -> ApiResponse:
         url = request.url
-        return self.fake.dispatcher.handle(
+        handle = (  # a computer's direct VM API (``{instance_id}.vm.orgo.test``), or /api
+            self.fake.vm_dispatcher.handle if is_vm_host(url.host) else self.fake.dispatcher.handle
+        )
+        return handle(
             request.method,
             url.path,
             query_string=url.query.decode("ascii", "replace"),

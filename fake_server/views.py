@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from fake_server.models import ComputerOut, FileOut, InstanceDetails, WorkspaceOut
 from fake_server.state import Computer, State, Workspace
 from fake_server.storage import StoredFile
+from fake_server.vm_api.address import vm_address
 
 
 def iso(timestamp: float) -> str:
@@ -27,6 +28,7 @@ def _cpu(value: float) -> float | int:
 
 def computer_out(state: State, computer: Computer, origin: str) -> ComputerOut:
     host = urlsplit(origin).netloc or "www.orgo.ai"
+    vm_host, vm_port = vm_address(origin, computer.instance_id, state.vm_api.port)
     workspace = state.workspaces.get(computer.workspace_id)
     return ComputerOut(
         id=computer.id,
@@ -52,7 +54,7 @@ def computer_out(state: State, computer: Computer, origin: str) -> ComputerOut:
         auto_stop_minutes=computer.auto_stop_minutes,
         template_ref=computer.template_ref,
         instance_details=InstanceDetails(
-            resolution=computer.resolution, publicHost=host, vncHost=host
+            resolution=computer.resolution, publicHost=vm_host, vncHost=vm_host, apiPort=vm_port
         ),
     )
 

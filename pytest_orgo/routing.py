@@ -2,7 +2,9 @@
 
 In fake mode, requests to ``https://www.orgo.ai/api/...`` (or ``orgo.ai``) and the
 documented WebSocket URLs (``wss://www.orgo.ai/desktops/{id}/ws/{kind}`` and the legacy
-``wss://{id}.orgo.dev/{kind}``) are redirected to the in-process fake, for the clients
+``wss://{id}.orgo.dev/{kind}``), and each computer's direct VM API
+(``http://{instance_id}.vm.orgo.test:80``, what ``instance_details`` names in fake mode),
+are redirected to the in-process fake, for the clients
 Orgo code uses: httpx (sync and async, answered in memory), requests (and so the
 official SDK), ``websockets`` (asyncio and sync) and ``websocket-client`` (and so
 the SDK's agent loop). Every other host is left alone. Each library is patched at one
@@ -19,21 +21,29 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from fake_server.vm_api.address import is_vm_host
+
 API_HOSTS = frozenset({"www.orgo.ai", "orgo.ai", "api.orgo.ai"})
 LEGACY_WS_HOST = re.compile(r"^(?P<id>[^.]+)\.orgo\.dev$")
 WS_KINDS = ("events", "terminal", "audio")
 
 
 def is_orgo_host(host: str | None) -> bool:
-    return bool(host) and (host in API_HOSTS or LEGACY_WS_HOST.match(host or "") is not None)
+    return bool(host) and (
+        host in API_HOSTS or LEGACY_WS_HOST.match(host or "") is not None or is_vm_host(host)
+    )
 
 
-def map_ws_url(url: str, target: str) -> str:
-    """An Orgo WebSocket URL rewritten onto ``target`` (``ws://127.0.0.1:PORT``); any
-    other URL unchanged. The legacy host form becomes the documented path form."""
+def map_ws_url(url: str, target: str, vm_target: Callable[[], str] | None = None) -> str:
+    """An Orgo WebSocket URL rewritten onto ``target`` (``ws://127.0.0.1:PORT``), or a VM
+    API one onto ``vm_target()``; any other URL unchanged. The legacy host form becomes
+    the documented path form."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     base = urlsplit(target)
+    if vm_target is not None and is_vm_host(host):
+        vm = urlsplit(vm_target())
+        return urlunsplit((vm.scheme, vm.netloc, parts.path, parts.query, ""))
     if host in API_HOSTS:
         return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
     legacy = LEGACY_WS_HOST.match(host)
@@ -47,10 +57,11 @@ def map_ws_url(url: str, target: str) -> str:
 @dataclass
 class Router:
     """Installs the patches; ``http_target`` is ``http://127.0.0.1:PORT`` of the fake,
-    ``transport`` its in-memory httpx transport."""
+    ``transport`` its in-memory httpx transport, ``vm_target`` its VM API listener."""
 
     http_target: Callable[[], str]
     transport: Callable[[], Any]
+    vm_target: Callable[[], str] | None = None
     _undo: list[Callable[[], None]] = field(default_factory=list)
 
     @property
@@ -64,6 +75,14 @@ class Router:
 
     def ws_target(self) -> str:
         return self.http_target().replace("http://", "ws://", 1)
+
+    def vm_ws_target(self) -> str:
+        assert self.vm_target is not None
+        return self.vm_target().replace("http://", "ws://", 1)
+
+    def _ws_url(self, url: str) -> str:
+        vm = self.vm_ws_target if self.vm_target is not None else None
+        return map_ws_url(url, self.ws_target(), vm)
 
     def install(self) -> None:
         if self.installed:
@@ -117,7 +136,8 @@ class Router:
             parts = urlsplit(request.url)
             if not is_orgo_host(parts.hostname):
                 return original(adapter, request, *args, **kwargs)
-            target = urlsplit(router.http_target())
+            vm = router.vm_target is not None and is_vm_host(parts.hostname)
+            target = urlsplit(router.vm_target() if vm else router.http_target())  # type: ignore[misc]
             request.url = urlunsplit((target.scheme, target.netloc, parts.path, parts.query, ""))
             request.headers["Host"] = parts.netloc
             request.headers["X-Forwarded-Proto"] = parts.scheme
@@ -140,7 +160,7 @@ class Router:
             original = module.parse_uri
 
             def parse_uri(uri: str, _original: Callable[[str], Any] = original) -> Any:
-                return _original(map_ws_url(uri, router.ws_target()))
+                return _original(router._ws_url(uri))
 
             self._patch(module, "parse_uri", parse_uri)
 
@@ -153,6 +173,6 @@ class Router:
         original: Any = websocket.WebSocket.connect
 
         def connect(sock: Any, url: str, **options: Any) -> Any:
-            return original(sock, map_ws_url(url, router.ws_target()), **options)
+            return original(sock, router._ws_url(url), **options)
 
         self._patch(websocket.WebSocket, "connect", connect)

@@ -105,7 +105,9 @@ class OrgoRun:
 
     def install_routing(self) -> None:
         self.router = Router(
-            http_target=lambda: self.served_fake.url, transport=lambda: self.fake.transport()
+            http_target=lambda: self.served_fake.url,
+            transport=lambda: self.fake.transport(),
+            vm_target=lambda: self.served_fake.vm_url,
         )
         self.router.install()
 

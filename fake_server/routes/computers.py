@@ -13,6 +13,7 @@ from fake_server.models import (
     LifecycleOut,
     MoveWorkspaceRequest,
     ResizeRequest,
+    VncPasswordOut,
 )
 from fake_server.state import ApiKey, Computer, State
 from fake_server.views import computer_out
@@ -38,12 +39,9 @@ def create_computer(state: State, request: ApiRequest, given: Body[ComputerCreat
     body = given.parse()
     key = key_of(request)
     workspace_id = body.workspace_id or body.project_id
-    if workspace_id:
-        workspace = state.workspace(key, workspace_id)
-    elif body.project:
-        workspace = state.workspace_by_name(key, body.project)
-    else:
+    if not workspace_id:  # a workspace *name* (`project`) is refused live (section 20)
         raise bad_request("workspace_id is required")
+    workspace = state.workspace(key, workspace_id)
     computer = state.create_computer(
         key,
         workspace,
@@ -137,8 +135,8 @@ def resize(state: State, request: ApiRequest, given: Body[ResizeRequest]) -> Api
     body = given.parse()
     results, ran = state.resize(
         computer,
-        vcpus=body.vcpus if body.vcpus is not None else body.cpu,
-        mem_gb=body.mem_gb if body.mem_gb is not None else body.ram,
+        vcpus=body.vcpus,
+        mem_gb=body.mem_gb,
         disk_size_gb=body.disk_size_gb,
         bandwidth_limit_mbps=body.bandwidth_limit_mbps,
         auto_stop_minutes=body.auto_stop_minutes,
@@ -176,9 +174,13 @@ def move_to_workspace(
     return ok({"success": True, "workspace_id": target.id, "project_id": target.id})
 
 
-@router.get("/computers/{computer_id}/vnc-password")
+@router.get("/computers/{computer_id}/vnc-password", answer=VncPasswordOut)
 def vnc_password(state: State, request: ApiRequest) -> ApiResponse:
-    return ok({"password": computer_of(state, request).vnc_password})
+    """The VNC password, and the direct VM API's bearer token (section 20)."""
+    computer = computer_of(state, request)
+    return dump(
+        VncPasswordOut(password=computer.vnc_password, desktop_api_token=state.vm_token(computer))
+    )
 
 
 @router.get("/computers/{computer_id}/events")

@@ -53,12 +53,21 @@ def delete_workspace(state: State, request: ApiRequest) -> ApiResponse:
     return ok({"success": True})
 
 
+def post_delete_project(state: State, request: ApiRequest) -> ApiResponse:
+    """Delete a workspace through the alias, as production takes it (section 20)."""
+    return delete_workspace(state, request)
+
+
 for prefix in ("/workspaces", "/projects"):
     router.add("GET", prefix, list_workspaces)
     router.add("POST", prefix, create_workspace, status=201, answer=WorkspaceOut)
     router.add("GET", prefix + "/by-name/{name}", get_workspace_by_name, answer=WorkspaceOut)
     router.add("GET", prefix + "/{workspace_id}", get_workspace, answer=WorkspaceOut)
+    # Production answers DELETE /projects/{id} with 405 (section 20, live-verified), but
+    # the official SDK's Workspace.destroy() sends exactly that: the SDK wins, it stays.
     router.add("DELETE", prefix + "/{workspace_id}", delete_workspace)
+# how production deletes through the alias (section 20; the MCP server's call)
+router.add("POST", "/projects/{workspace_id}/delete", post_delete_project)
 
 # The API's own description (GET /api/openapi.json), built from every route table; it
 # rides along with the first table so that every api_router() serves it.

@@ -235,6 +235,8 @@ class Discoverer:
                 lowered = key.lower()
                 if lowered == "vnc_password" or (password_field and lowered == "password"):
                     self.bindings.bind(str(value), "VNC_PASSWORD", secret=True)
+                elif lowered == "desktop_api_token":  # the VM API's bearer (section 20)
+                    self.bindings.bind(str(value), "DESKTOP_API_TOKEN", secret=True)
                 elif lowered in self.fields:
                     self.bindings.bind(str(value), key.upper(), secret=True)
                 elif (

@@ -53,7 +53,8 @@ def test_create_through_the_projects_alias(contract: ContractClient) -> None:
     name = _name()
     created = success_body(contract.post("/projects", json={"name": name}), 201)
     _assert_workspace(created, name)
-    assert success_body(contract.delete(f"/projects/{created['id']}")) == {"success": True}
+    deleted = contract.post(f"/projects/{created['id']}/delete")  # live-verified (section 20)
+    assert success_body(deleted) == {"success": True}
     error_body(contract.get(f"/projects/{created['id']}"), 404)
 
 

@@ -265,9 +265,17 @@ def test_resize_needs_running(api: httpx.Client, computer: dict[str, object]) ->
     assert api.patch(f"/computers/{computer['id']}/resize", json={"vcpus": 2}).status_code == 409
 
 
-def test_resize_accepts_mcp_aliases(api: httpx.Client, computer: dict[str, object]) -> None:
-    body = api.patch(f"/computers/{computer['id']}/resize", json={"cpu": 4, "ram": 16}).json()
-    assert (body["vcpus"], body["mem_gb"]) == (4, 16)
+def test_resize_ignores_unknown_keys(api: httpx.Client, computer: dict[str, object]) -> None:
+    """Section 20 (live-verified): ``cpu``/``ram`` are not aliases; 200, nothing changed."""
+    response = api.patch(f"/computers/{computer['id']}/resize", json={"cpu": 4, "ram": 16})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["vcpus"], body["mem_gb"], body["partial"]) == (1, 4, False)
+    assert "results" not in body
+    after = api.get(f"/computers/{computer['id']}").json()
+    assert (after["cpu"], after["ram"]) == (1, 4)
+    mixed = api.patch(f"/computers/{computer['id']}/resize", json={"vcpus": 2, "ram": 16})
+    assert (mixed.status_code, mixed.json()["vcpus"], mixed.json()["mem_gb"]) == (200, 2, 4)
 
 
 def test_move_between_workspaces(

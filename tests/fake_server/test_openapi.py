@@ -42,6 +42,7 @@ from fake_server.api import ApiResponse, Route, Router
 from fake_server.openapi import build_document
 from fake_server.openapi import document as served_document
 from fake_server.routes import api_router
+from fake_server.vm_api.dispatch import vm_router
 
 API = "https://www.orgo.ai/api"
 KEY = {"Authorization": "Bearer sk_fuzz"}
@@ -87,7 +88,11 @@ def _load_operations() -> list[Operation]:
     return operations
 
 
-OPERATIONS = _load_operations()
+ALL_OPERATIONS = _load_operations()
+VM_ROUTES = {f"{r.method} {r.template}" for r in vm_router(api_router()).routes}
+# the VM API's operations live on another server (publicHost:apiPort), with another token:
+# tests/fake_server/vm_api drives them; the fuzzing below is the platform's
+OPERATIONS = [op for op in ALL_OPERATIONS if f"{op.method.upper()} {op.path}" not in VM_ROUTES]
 
 
 # -- the document ----------------------------------------------------------------------
@@ -111,9 +116,27 @@ def test_the_document_is_served_without_a_key_and_is_openapi_3_1(fake: FakeOrgo)
 def test_schemathesis_loads_every_operation_of_the_served_document() -> None:
     """Loading through the ASGI app proves the HTTP face serves the same document; every
     operation resolves (refs, parameters, bodies) or get_all_operations would error."""
-    labels = {f"{op.method.upper()} {op.path}" for op in OPERATIONS}
-    routes = {f"{r.method} {r.template}" for r in api_router().routes}
+    labels = {f"{op.method.upper()} {op.path}" for op in ALL_OPERATIONS}
+    routes = {f"{r.method} {r.template}" for r in api_router().routes} | VM_ROUTES
     assert labels == routes - {"GET /openapi.json"}  # schemathesis skips the document itself
+
+
+def test_the_vm_api_is_documented_on_its_own_server_and_token(fake: FakeOrgo) -> None:
+    document = _document(fake)
+    actions = ("click", "type", "key", "scroll", "drag", "wait", "bash", "exec")
+    expected = {"GET /screenshot", *(f"POST /{a}" for a in actions)}
+    assert expected == VM_ROUTES
+    for label in VM_ROUTES:
+        method, path = label.split()
+        item = document["paths"][path]
+        assert item["servers"][0]["url"] == "http://{publicHost}:{apiPort}"
+        assert item[method.lower()]["security"] == [{"vmToken": []}]
+    click = document["paths"]["/click"]["post"]["requestBody"]["content"]["application/json"]
+    assert click["schema"] == {"$ref": "#/components/schemas/ClickRequest"}
+    schemas = document["components"]["schemas"]
+    assert set(schemas["VmScreenshotOut"]["required"]) == {"image", "width", "height"}
+    assert "desktop_api_token" in schemas["VncPasswordOut"]["required"]
+    assert schemas["InstanceDetails"]["properties"]["apiPort"]["type"] == "integer"
 
 
 def test_the_document_covers_every_route_of_the_router() -> None:
