@@ -1,8 +1,9 @@
 """Transparent routing: code that hard-codes Orgo's URLs reaches the fake unchanged.
 
 In fake mode, requests to ``https://www.orgo.ai/api/...`` (or ``orgo.ai``) and the
-documented WebSocket URLs (``wss://www.orgo.ai/desktops/{id}/ws/{kind}`` and the legacy
-``wss://{id}.orgo.dev/{kind}``) are redirected to the in-process fake, for the clients
+documented WebSocket URLs (``wss://www.orgo.ai/desktops/{id}/ws/{kind}``, the legacy
+``wss://{id}.orgo.dev/{kind}`` and the hosted agent's ``wss://agent.orgo.ai/ws/prompt``)
+are redirected to the in-process fake, for the clients
 Orgo code uses: httpx (sync and async, answered in memory), requests (and so the
 official SDK), ``websockets`` (asyncio and sync) and ``websocket-client`` (and so
 the SDK's agent loop). Every other host is left alone. Each library is patched at one
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-API_HOSTS = frozenset({"www.orgo.ai", "orgo.ai", "api.orgo.ai"})
+API_HOSTS = frozenset({"www.orgo.ai", "orgo.ai", "api.orgo.ai", "agent.orgo.ai"})
 LEGACY_WS_HOST = re.compile(r"^(?P<id>[^.]+)\.orgo\.dev$")
 WS_KINDS = ("events", "terminal", "audio")
 
