@@ -23,6 +23,8 @@ from pytest_orgo.fixtures import (  # noqa: F401  (fixtures are registered by im
     orgo_server,
     orgo_workspace,
 )
+from pytest_orgo.agent import MARKER_HELP as AGENT_MARKER_HELP
+from pytest_orgo.agent import orgo_agent  # noqa: F401  (a fixture, registered by import)
 from pytest_orgo.session import OrgoRun, RunSummary
 from pytest_orgo.settings import OPTIONS, InvalidSpec, Option, RunSettings, parse_spec
 
@@ -92,6 +94,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "name=, keep_on_failure=, provision_timeout=): the computer orgo_computer provisions "
         "for this test",
     )
+    config.addinivalue_line("markers", AGENT_MARKER_HELP)
     config.addinivalue_line(
         "markers", "orgo_live: run this test only against the live Orgo API (--orgo)"
     )
