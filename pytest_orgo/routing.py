@@ -157,3 +157,21 @@ class Router:
             return original(sock, map_ws_url(url, router.ws_target()), **options)
 
         self._patch(websocket.WebSocket, "connect", connect)
+        app_original: Any = websocket.WebSocketApp.create_dispatcher
+
+        def create_dispatcher(app: Any, ping_timeout: Any, *args: Any, **kwargs: Any) -> Any:
+            # WebSocketApp picks its TLS dispatcher from the URL it was given (wss://
+            # agent.orgo.ai): a socket routed onto the plain ws:// fake needs the plain one
+            args_list = list(args)
+            if len(args_list) >= 2 and args_list[1] and _routed_plain(app.url, router.ws_target()):
+                args_list[1] = False
+            if kwargs.get("is_ssl") and _routed_plain(app.url, router.ws_target()):
+                kwargs["is_ssl"] = False
+            return app_original(app, ping_timeout, *args_list, **kwargs)
+
+        self._patch(websocket.WebSocketApp, "create_dispatcher", create_dispatcher)
+
+
+def _routed_plain(url: str, target: str) -> bool:
+    """``url`` is an Orgo WebSocket URL that routing sends to a plain ``ws://`` target."""
+    return target.startswith("ws://") and map_ws_url(url, target) != url
