@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 import pytest
 
+from pytest_orgo.agent import MARKER_HELP as AGENT_MARKER_HELP
+from pytest_orgo.agent import orgo_agent  # noqa: F401  (a fixture, registered by import)
 from pytest_orgo.fixtures import (  # noqa: F401  (fixtures are registered by import)
     REPORTS_KEY,
     RUN_KEY,
@@ -23,8 +25,6 @@ from pytest_orgo.fixtures import (  # noqa: F401  (fixtures are registered by im
     orgo_server,
     orgo_workspace,
 )
-from pytest_orgo.agent import MARKER_HELP as AGENT_MARKER_HELP
-from pytest_orgo.agent import orgo_agent  # noqa: F401  (a fixture, registered by import)
 from pytest_orgo.session import OrgoRun, RunSummary
 from pytest_orgo.settings import OPTIONS, InvalidSpec, Option, RunSettings, parse_spec
 

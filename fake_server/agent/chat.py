@@ -133,7 +133,11 @@ def _run(fake: FakeOrgo, done: Completion) -> AgentRun:
     )
     policy, source = fake.agent.next_policy(done.computer.id)
     run = fake.agent.start_run(
-        "chat", config, account_id=done.key.account_id, computer_uuid=done.computer.id, source=source
+        "chat",
+        config,
+        account_id=done.key.account_id,
+        computer_uuid=done.computer.id,
+        source=source,
     )
     run.thread_id = done.thread.id
     runner = AgentRunner(fake, run, policy, done.key.key)
@@ -167,7 +171,11 @@ def _usage(done: Completion, content: str) -> dict[str, int]:
     assert done.body.messages is not None
     prompt = sum(_tokens(m.text()) for m in done.body.messages)
     completion = _tokens(content)
-    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
 
 
 def _headers(done: Completion) -> dict[str, str]:
@@ -274,4 +282,3 @@ def chat_router(fake: FakeOrgo) -> Router:
         return _completion(fake, done)
 
     return router
-

@@ -78,8 +78,8 @@ class ChatRequest(BaseModel):
 class ThreadCreate(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    desktopId: StrictStr | None = None  # noqa: N815 (the API's spelling)
-    localId: StrictStr | None = None  # noqa: N815
+    desktopId: StrictStr | None = None
+    localId: StrictStr | None = None
 
 
 class ThreadPatch(BaseModel):

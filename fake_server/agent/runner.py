@@ -133,7 +133,9 @@ class AgentRunner:
             elif isinstance(step, ToolUse):
                 tool_id = f"toolu_{self.run.id[:8]}_{len(self.run.steps)}"
                 input_ = {"action": step.action, **step.params()}
-                blocks.append({"type": "tool_use", "id": tool_id, "name": "computer", "input": input_})
+                blocks.append(
+                    {"type": "tool_use", "id": tool_id, "name": "computer", "input": input_}
+                )
                 yield "tool_use", {"action": step.action, "params": step.params()}
                 self._act(step, executed)
                 self.messages.append({"role": "assistant", "content": blocks})
@@ -141,7 +143,11 @@ class AgentRunner:
                     {
                         "role": "user",
                         "content": [
-                            {"type": "tool_result", "tool_use_id": tool_id, "content": executed.result}
+                            {
+                                "type": "tool_result",
+                                "tool_use_id": tool_id,
+                                "content": executed.result,
+                            }
                         ],
                     }
                 )

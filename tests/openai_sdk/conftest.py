@@ -31,6 +31,8 @@ def pc(server: LoopbackServer, chat_fake: FakeOrgo) -> Iterator[str]:
     with httpx.Client(base_url=server.base_url, headers={"Authorization": f"Bearer {KEY}"}) as c:
         name = f"w-{len(chat_fake.state.workspaces)}"
         workspace = c.post("/workspaces", json={"name": name}).json()
-        yield str(c.post("/computers", json={"workspace_id": workspace["id"], "name": "a"}).json()["id"])
+        yield str(
+            c.post("/computers", json={"workspace_id": workspace["id"], "name": "a"}).json()["id"]
+        )
     chat_fake.agent.set_credits(None)
     chat_fake.agent.set_default(None)

@@ -50,7 +50,9 @@ def test_a_streamed_completion(chat_fake: FakeOrgo, server: LoopbackServer, pc: 
     assert chunks[-1].usage is not None and chunks[-1].usage.total_tokens > 0
 
 
-def test_stream_chunks_arrive_one_by_one(chat_fake: FakeOrgo, server: LoopbackServer, pc: str) -> None:
+def test_stream_chunks_arrive_one_by_one(
+    chat_fake: FakeOrgo, server: LoopbackServer, pc: str
+) -> None:
     """The role chunk is read before the agent has run: the body is really streamed."""
     chat_fake.agent.add_script([answer("later")], computer_id=pc)
     before = len(chat_fake.agent.runs(pc))
@@ -111,11 +113,21 @@ def error_code(exc: openai.APIStatusError) -> str:
             "context_overflow",
             openai.BadRequestError,
         ),
-        ({"extra_body": {"computer_id": "missing"}}, 404, "computer_not_found", openai.NotFoundError),
+        (
+            {"extra_body": {"computer_id": "missing"}},
+            404,
+            "computer_not_found",
+            openai.NotFoundError,
+        ),
     ],
 )
 def test_documented_errors(
-    server: LoopbackServer, pc: str, change: dict[str, Any], status: int, code: str, kind: type[Exception]
+    server: LoopbackServer,
+    pc: str,
+    change: dict[str, Any],
+    status: int,
+    code: str,
+    kind: type[Exception],
 ) -> None:
     with pytest.raises(kind) as caught:
         client(server).chat.completions.create(**{**ask(pc), **change})
@@ -131,9 +143,8 @@ def test_invalid_json(server: LoopbackServer) -> None:
 
 def test_invalid_api_key(server: LoopbackServer, pc: str) -> None:
     strict = FakeOrgo(api_keys=["sk_only_this"])
-    with strict.serve() as running:
-        with pytest.raises(openai.AuthenticationError) as caught:
-            client(running).chat.completions.create(**ask(pc))
+    with strict.serve() as running, pytest.raises(openai.AuthenticationError) as caught:
+        client(running).chat.completions.create(**ask(pc))
     assert error_code(caught.value) == "invalid_api_key"
 
 

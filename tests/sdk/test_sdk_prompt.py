@@ -62,14 +62,18 @@ def test_prompt_runs_the_scripted_agent(orgo_sdk_computer: Any, orgo_agent: Orgo
     assert orgo_agent.computer.desktop.focused.text == "hello from the agent"  # type: ignore[union-attr]
 
 
-def test_the_default_agent_answers_a_plain_prompt(orgo_sdk_computer: Any, orgo_agent: OrgoAgent) -> None:
+def test_the_default_agent_answers_a_plain_prompt(
+    orgo_sdk_computer: Any, orgo_agent: OrgoAgent
+) -> None:
     messages = orgo_sdk_computer.prompt("open firefox", verbose=False)
     assert messages[-1]["content"] == [{"type": "text", "text": "Done: open firefox"}]
     assert orgo_agent.last_run.source == "default"
 
 
 @pytest.mark.orgo_agent(script=[act("screenshot")] * 4)
-def test_max_iterations_raises_as_the_sdk_does(orgo_sdk_computer: Any, orgo_agent: OrgoAgent) -> None:
+def test_max_iterations_raises_as_the_sdk_does(
+    orgo_sdk_computer: Any, orgo_agent: OrgoAgent
+) -> None:
     with pytest.raises(RuntimeError, match=r"Reached max_iterations \(2\)"):
         orgo_sdk_computer.prompt("loop", max_iterations=2, verbose=False)
     assert orgo_agent.last_run.iterations == 2
@@ -82,7 +86,9 @@ def test_a_scripted_failure_raises(orgo_sdk_computer: Any, orgo_agent: OrgoAgent
     assert orgo_agent.last_run.outcome == "failed"
 
 
-def test_display_size_and_model_reach_the_run(orgo_sdk_computer: Any, orgo_agent: OrgoAgent) -> None:
+def test_display_size_and_model_reach_the_run(
+    orgo_sdk_computer: Any, orgo_agent: OrgoAgent
+) -> None:
     orgo_agent.script([act("left_click", coordinate=(640, 360)), answer()])
     orgo_sdk_computer.prompt(
         "click", model="claude-opus-4-7", display_width=1280, display_height=720, verbose=False
@@ -114,14 +120,20 @@ def test_prompt_on_loopback(routed: FakeOrgo, server: LoopbackServer) -> None:
     routed.agent.add_script(SCRIPT, computer_id=computer.computer_id)
     seen: list[tuple[str, Any]] = []
     computer.prompt("greet", callback=record(seen), verbose=False)
-    assert [d["action"] for k, d in seen if k == "tool_use"] == ["screenshot", "double_click", "type"]
+    assert [d["action"] for k, d in seen if k == "tool_use"] == [
+        "screenshot",
+        "double_click",
+        "type",
+    ]
     assert routed.requests("POST", f"/computers/{computer.computer_id}/type")[-1].body == {
         "text": "hello from the agent"
     }
     assert routed.agent.last_run.outcome == "success"
 
 
-def test_the_provider_takes_the_loopback_url_directly(sdk_fake: FakeOrgo, server: LoopbackServer) -> None:
+def test_the_provider_takes_the_loopback_url_directly(
+    sdk_fake: FakeOrgo, server: LoopbackServer
+) -> None:
     """The SDK's OrgoProvider accepts ``agent_url``: the one public way to aim it."""
     from orgo.prompt import OrgoProvider
 

@@ -40,7 +40,10 @@ def test_default_and_credits_over_http(
         ctl.put("/agent/default", json={"steps": [{"type": "answer", "text": "always"}]})
         assert complete(api, computer["id"]).json()["choices"][0]["message"]["content"] == "always"
         assert ctl.put("/agent/default", json={"steps": None}).status_code == 200
-        assert complete(api, computer["id"], "x").json()["choices"][0]["message"]["content"] == "Done: x"
+        assert (
+            complete(api, computer["id"], "x").json()["choices"][0]["message"]["content"]
+            == "Done: x"
+        )
         assert ctl.put("/agent/credits", json={"cents": 0}).json() == {"cents": 0}
         assert complete(api, computer["id"]).status_code == 402
         assert ctl.get("/agent/credits").json() == {"cents": 0}
@@ -56,7 +59,9 @@ def test_bad_control_input_is_a_clear_400(fake: FakeOrgo, computer: dict[str, ob
         assert bad.status_code == 400 and "type needs text" in bad.json()["error"]
         assert ctl.post("/agent/scripts", json={"steps": []}).status_code == 400
         assert ctl.post("/agent/scripts", json={}).status_code == 400
-        unknown = ctl.post("/agent/scripts", json={"steps": [{"type": "answer"}], "computer_id": "x"})
+        unknown = ctl.post(
+            "/agent/scripts", json={"steps": [{"type": "answer"}], "computer_id": "x"}
+        )
         assert unknown.status_code == 404
         assert ctl.put("/agent/credits", json={"cents": -1}).status_code == 400
         assert ctl.get("/agent/runs", params={"computer_id": "x"}).status_code == 404

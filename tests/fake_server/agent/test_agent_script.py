@@ -29,7 +29,10 @@ def test_dicts_and_models_parse_to_the_same_steps() -> None:
     [
         ({"type": "tool_use", "action": "left_click"}, "left_click needs coordinate"),
         ({"type": "tool_use", "action": "type"}, "type needs text"),
-        ({"type": "tool_use", "action": "left_click_drag", "coordinate": [1, 1]}, "start_coordinate"),
+        (
+            {"type": "tool_use", "action": "left_click_drag", "coordinate": [1, 1]},
+            "start_coordinate",
+        ),
         ({"type": "tool_use", "action": "hold_key", "text": "a"}, "step 0.tool_use"),
         ({"type": "tool_use", "action": "wait", "duration": 61}, "less than or equal to 60"),
         ({"type": "dance"}, "step 0"),

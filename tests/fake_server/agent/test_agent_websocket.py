@@ -36,7 +36,9 @@ def server(agent_fake: FakeOrgo) -> Iterator[LoopbackServer]:
 def pc(server: LoopbackServer) -> str:
     with httpx.Client(base_url=server.base_url, headers={"Authorization": f"Bearer {KEY}"}) as c:
         workspace = c.post("/workspaces", json={"name": f"ws-{uuid.uuid4().hex[:8]}"}).json()
-        return str(c.post("/computers", json={"workspace_id": workspace["id"], "name": "a"}).json()["id"])
+        return str(
+            c.post("/computers", json={"workspace_id": workspace["id"], "name": "a"}).json()["id"]
+        )
 
 
 def open_socket(server: LoopbackServer, token: str = KEY) -> ClientConnection:

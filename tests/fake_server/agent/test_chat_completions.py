@@ -31,7 +31,11 @@ def test_a_completion_and_its_headers(
     assert body["object"] == "chat.completion" and body["id"].startswith("chatcmpl-")
     assert body["model"] == "claude-haiku-4-5"  # echoed as asked
     assert body["choices"] == [
-        {"index": 0, "message": {"role": "assistant", "content": "two looks"}, "finish_reason": "stop"}
+        {
+            "index": 0,
+            "message": {"role": "assistant", "content": "two looks"},
+            "finish_reason": "stop",
+        }
     ]
     usage = body["usage"]
     assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"] > 0
@@ -42,7 +46,13 @@ def test_a_completion_and_its_headers(
 
 @pytest.mark.parametrize(
     "model",
-    ["claude-sonnet-4-6", "claude-sonnet-4.6", "claude-opus-4-7", "claude-opus-4.6", "claude-haiku-4.5"],
+    [
+        "claude-sonnet-4-6",
+        "claude-sonnet-4.6",
+        "claude-opus-4-7",
+        "claude-opus-4.6",
+        "claude-haiku-4.5",
+    ],
 )
 def test_hyphenated_and_dotted_models_are_accepted(
     api: httpx.Client, computer: dict[str, object], model: str
@@ -62,10 +72,19 @@ def test_the_default_model_is_sonnet_4_6(api: httpx.Client, computer: dict[str, 
         ({"messages": [{"role": "user", "content": "x"}]}, "missing_computer_id"),
         ({"computer_id": "PC", "messages": []}, "empty_messages"),
         ({"computer_id": "PC"}, "empty_messages"),
-        ({"computer_id": "PC", "messages": [{"role": "assistant", "content": "x"}]}, "invalid_message_order"),
-        ({"computer_id": "PC", "messages": [{"role": "user", "content": "x" * 900_000}]}, "context_overflow"),
+        (
+            {"computer_id": "PC", "messages": [{"role": "assistant", "content": "x"}]},
+            "invalid_message_order",
+        ),
+        (
+            {"computer_id": "PC", "messages": [{"role": "user", "content": "x" * 900_000}]},
+            "context_overflow",
+        ),
         ({"computer_id": "PC", "messages": [{"role": "robot", "content": "x"}]}, "invalid_request"),
-        ({"computer_id": "PC", "stream": "yes", "messages": [{"role": "user", "content": "x"}]}, "invalid_request"),
+        (
+            {"computer_id": "PC", "stream": "yes", "messages": [{"role": "user", "content": "x"}]},
+            "invalid_request",
+        ),
     ],
 )
 def test_validation_errors_have_their_codes(
@@ -215,7 +234,11 @@ def test_the_role_delta_arrives_before_the_agent_runs(
     fake: FakeOrgo, api: httpx.Client, computer: dict[str, object]
 ) -> None:
     fake.agent.add_script([act("screenshot"), answer()])
-    body = {"computer_id": computer["id"], "stream": True, "messages": [{"role": "user", "content": "go"}]}
+    body = {
+        "computer_id": computer["id"],
+        "stream": True,
+        "messages": [{"role": "user", "content": "go"}],
+    }
     with api.stream("POST", "/v1/chat/completions", json=body) as response:
         lines = response.iter_lines()
         first = next(lines)
@@ -229,7 +252,11 @@ def test_a_failed_streamed_run_ends_with_an_error_frame(
     fake: FakeOrgo, api: httpx.Client, computer: dict[str, object]
 ) -> None:
     fake.agent.add_script([fail("no luck")])
-    body = {"computer_id": computer["id"], "stream": True, "messages": [{"role": "user", "content": "go"}]}
+    body = {
+        "computer_id": computer["id"],
+        "stream": True,
+        "messages": [{"role": "user", "content": "go"}],
+    }
     with api.stream("POST", "/v1/chat/completions", json=body) as response:
         frames = sse_frames(response)
     assert frames[1] == {
