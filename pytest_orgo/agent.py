@@ -121,3 +121,11 @@ def orgo_agent(request: pytest.FixtureRequest, orgo_computer: OrgoComputer) -> O
     agent = OrgoAgent(fake, orgo_computer)
     _apply_marker(request, agent)
     return agent
+
+
+@pytest.fixture(autouse=True)
+def _orgo_agent_marker(request: pytest.FixtureRequest) -> None:
+    """A test with ``@pytest.mark.orgo_agent`` gets its scripts even when it does not
+    ask for ``orgo_agent`` itself (only for ``orgo_sdk_computer``, say)."""
+    if request.node.get_closest_marker(MARKER) is not None:
+        request.getfixturevalue("orgo_agent")

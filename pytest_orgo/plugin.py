@@ -11,7 +11,7 @@ from typing import Any, Literal
 import pytest
 
 from pytest_orgo.agent import MARKER_HELP as AGENT_MARKER_HELP
-from pytest_orgo.agent import orgo_agent  # noqa: F401  (a fixture, registered by import)
+from pytest_orgo.agent import _orgo_agent_marker, orgo_agent  # noqa: F401  (fixtures)
 from pytest_orgo.fixtures import (  # noqa: F401  (fixtures are registered by import)
     REPORTS_KEY,
     RUN_KEY,
