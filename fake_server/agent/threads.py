@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from fake_server.errors import ApiError
+from fake_server.views import iso
 
 ThreadStatus = Literal["active", "archived"]
 
@@ -33,7 +34,7 @@ class ChatThread:
         if self.title is not None:
             out["title"] = self.title
         out["messages"] = self.messages
-        out["updated_at"] = self.updated_at
+        out["updated_at"] = iso(self.updated_at)
         return out
 
     def detail(self, *, with_messages: bool = True) -> dict[str, Any]:
