@@ -16,7 +16,7 @@ import inspect
 import json
 import re
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, Unpack
 from urllib.parse import parse_qsl
@@ -124,6 +124,7 @@ class ApiResponse:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # real seconds the transport waits before answering
     drop: bool = False  # the transport drops the connection instead of answering
+    stream: Iterable[bytes] | None = None  # a body produced while it is read (SSE)
 
     def encode(self) -> bytes:
         if isinstance(self.body, bytes):

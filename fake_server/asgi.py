@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from fake_server.api import ApiResponse
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 RAW_SEND = "fake_server.raw_send"
 # may block (a host subprocess; waiting out the events grace period): keep them off the loop
-OFFLOADED = ("/bash", "/exec", "/connections")
+OFFLOADED = ("/bash", "/exec", "/connections", "/chat/completions")
 
 
 async def _abort_connection(send: Any) -> None:
@@ -78,6 +78,13 @@ def build_app(
             await asyncio.sleep(answer.delay)
         if answer.drop:
             return _DroppedResponse()
+        if answer.stream is not None:  # a sync iterator: Starlette reads it off the loop
+            return StreamingResponse(
+                answer.stream,
+                status_code=answer.status,
+                headers=answer.headers,
+                media_type=answer.media_type,
+            )
         return Response(
             answer.encode(),
             status_code=answer.status,

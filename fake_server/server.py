@@ -12,6 +12,8 @@ import random
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from fake_server.agent import AgentService
+from fake_server.agent.routes import agent_api_router, agent_control_router
 from fake_server.api import Router
 from fake_server.clock import Clock, ClockMode
 from fake_server.control import Fault, Faults, LoggedRequest, RateLimit, RequestLog
@@ -65,13 +67,16 @@ class FakeOrgo:
             self.control_access.token = control_token
         self.faults = Faults()
         self.rate_limit: RateLimit | None = None
+        self.agent = AgentService(self)
         self._api_router = api_router()
+        self._api_router.include(agent_api_router(self))
         from fake_server.routes.control import control_router
 
         self._control_router: Router = control_router(self)
         from fake_server.vm_api.control import vm_control_router
 
         self._control_router.include(vm_control_router(self))
+        self._control_router.include(agent_control_router(self))
         self.vm_port: int | None = None  # the VM API listener's port, once served
         self.events = EventHub()
         self._coalescers: dict[str, Coalescer] = {}  # by computer id, dropped on delete
@@ -229,6 +234,7 @@ class FakeOrgo:
             self.log.clear()
             self.faults.clear()
             self.rate_limit = None
+            self.agent.reset()
 
     def requests(self, method: str | None = None, path: str | None = None) -> list[LoggedRequest]:
         """The requests received under /api, oldest first (path is a glob below /api)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import httpx
@@ -47,12 +48,12 @@ class InMemoryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
                 "Server disconnected without sending a response.", request=request
             )
         headers = {"content-type": answer.media_type, **answer.headers}
-        return httpx.Response(
-            answer.status,
-            headers=headers,
-            stream=httpx.ByteStream(answer.encode()),
-            request=request,
+        stream = (
+            _Streamed(answer.stream)
+            if answer.stream is not None
+            else httpx.ByteStream(answer.encode())
         )
+        return httpx.Response(answer.status, headers=headers, stream=stream, request=request)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         answer = self._dispatch(request, request.read())
@@ -65,3 +66,18 @@ class InMemoryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         if answer.delay > 0:
             await asyncio.sleep(answer.delay)
         return self._response(request, answer)
+
+
+class _Streamed(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body the fake produces while the client reads it (server-sent events), chunk
+    by chunk, so a streaming client sees each as it comes."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = chunks
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._chunks
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self._chunks:
+            yield chunk

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 import pytest
 
+from pytest_orgo.agent import MARKER_HELP as AGENT_MARKER_HELP
+from pytest_orgo.agent import _orgo_agent_marker, orgo_agent  # noqa: F401  (fixtures)
 from pytest_orgo.fixtures import (  # noqa: F401  (fixtures are registered by import)
     REPORTS_KEY,
     RUN_KEY,
@@ -92,6 +94,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "name=, keep_on_failure=, provision_timeout=): the computer orgo_computer provisions "
         "for this test",
     )
+    config.addinivalue_line("markers", AGENT_MARKER_HELP)
     config.addinivalue_line(
         "markers", "orgo_live: run this test only against the live Orgo API (--orgo)"
     )

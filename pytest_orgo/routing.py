@@ -1,9 +1,10 @@
 """Transparent routing: code that hard-codes Orgo's URLs reaches the fake unchanged.
 
 In fake mode, requests to ``https://www.orgo.ai/api/...`` (or ``orgo.ai``) and the
-documented WebSocket URLs (``wss://www.orgo.ai/desktops/{id}/ws/{kind}`` and the legacy
-``wss://{id}.orgo.dev/{kind}``), and each computer's direct VM API
-(``http://{instance_id}.vm.orgo.test:80``, what ``instance_details`` names in fake mode),
+documented WebSocket URLs (``wss://www.orgo.ai/desktops/{id}/ws/{kind}``, the legacy
+``wss://{id}.orgo.dev/{kind}`` and the hosted agent's ``wss://agent.orgo.ai/ws/prompt``),
+and each computer's direct VM API (``http://{instance_id}.vm.orgo.test:80``, what
+``instance_details`` names in fake mode),
 are redirected to the in-process fake, for the clients
 Orgo code uses: httpx (sync and async, answered in memory), requests (and so the
 official SDK), ``websockets`` (asyncio and sync) and ``websocket-client`` (and so
@@ -23,7 +24,7 @@ import httpx
 
 from fake_server.vm_api.address import is_vm_host
 
-API_HOSTS = frozenset({"www.orgo.ai", "orgo.ai", "api.orgo.ai"})
+API_HOSTS = frozenset({"www.orgo.ai", "orgo.ai", "api.orgo.ai", "agent.orgo.ai"})
 LEGACY_WS_HOST = re.compile(r"^(?P<id>[^.]+)\.orgo\.dev$")
 WS_KINDS = ("events", "terminal", "audio")
 
@@ -176,3 +177,21 @@ class Router:
             return original(sock, router._ws_url(url), **options)
 
         self._patch(websocket.WebSocket, "connect", connect)
+        app_original: Any = websocket.WebSocketApp.create_dispatcher
+
+        def create_dispatcher(app: Any, ping_timeout: Any, *args: Any, **kwargs: Any) -> Any:
+            # WebSocketApp picks its TLS dispatcher from the URL it was given (wss://
+            # agent.orgo.ai): a socket routed onto the plain ws:// fake needs the plain one
+            args_list = list(args)
+            if len(args_list) >= 2 and args_list[1] and _routed_plain(app.url, router.ws_target()):
+                args_list[1] = False
+            if kwargs.get("is_ssl") and _routed_plain(app.url, router.ws_target()):
+                kwargs["is_ssl"] = False
+            return app_original(app, ping_timeout, *args_list, **kwargs)
+
+        self._patch(websocket.WebSocketApp, "create_dispatcher", create_dispatcher)
+
+
+def _routed_plain(url: str, target: str) -> bool:
+    """``url`` is an Orgo WebSocket URL that routing sends to a plain ``ws://`` target."""
+    return target.startswith("ws://") and map_ws_url(url, target) != url

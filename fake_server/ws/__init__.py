@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket
 
+from fake_server.agent.ws import prompt_endpoint
 from fake_server.ws.audio import audio_endpoint
 from fake_server.ws.events import events_endpoint
 from fake_server.ws.terminal import terminal_endpoint
@@ -37,4 +38,9 @@ def websocket_routes(fake: FakeOrgo) -> list[BaseRoute]:
         routes.append(WebSocketRoute(f"/desktops/{{computer_id}}/ws/{kind}", serve))
         routes.append(WebSocketRoute(f"/api/desktops/{{computer_id}}/ws/{kind}", serve))
         routes.append(WebSocketRoute(f"/{kind}", serve))
+
+    async def prompt(websocket: WebSocket) -> None:
+        await prompt_endpoint(fake, websocket)
+
+    routes.append(WebSocketRoute("/ws/prompt", prompt))  # wss://agent.orgo.ai/ws/prompt
     return routes
