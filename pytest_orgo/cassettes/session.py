@@ -23,12 +23,13 @@ import httpx
 
 from pytest_orgo.cassettes import scrub, wsfakes
 from pytest_orgo.cassettes.config import CassetteConfig
-from pytest_orgo.cassettes.format import CassetteData, Interaction
+from pytest_orgo.cassettes.format import CassetteData, Interaction, split
 from pytest_orgo.cassettes.matching import canonical_url, content_type
 from pytest_orgo.cassettes.player import CassetteMismatch, Player
 from pytest_orgo.cassettes.recorder import STARTED, Clock, HttpRecorder, WsRecorder
 from pytest_orgo.cassettes.seams import Seams
 from pytest_orgo.cassettes.store import read_cassette, write_cassette
+from pytest_orgo.cassettes.streams import RecordingStream, ReplayStream, interaction_of
 
 _DROPPED = ("content-length", "content-encoding", "transfer-encoding")
 
@@ -108,6 +109,7 @@ class CassetteSession:
         self.ws: WsRecorder | None = None
         self.seams = Seams(self)
         self._originals: dict[tuple[type, str], Callable[..., Any]] = {}
+        self._streams: list[RecordingStream] = []  # httpx bodies the client may still read
         self.saved = False
 
     # -- lifecycle --------------------------------------------------------------------
@@ -141,6 +143,10 @@ class CassetteSession:
 
     def stop(self) -> None:
         self.seams.uninstall()
+        for stream in list(self._streams):  # never read to the end nor closed: keep what was
+            stream.finish()
+        if self.player is not None:
+            self.player.release()
         if self.http is not None:
             self.http.stop()
         if self.recording and self._recorded():
@@ -162,6 +168,7 @@ class CassetteSession:
             interactions=list(self.http.interactions if self.http else []),
             connections=list(self.ws.connections if self.ws else []),
         )
+        new.interactions.sort(key=lambda i: i.seq)  # streamed ones are added when read
         new.interactions = [i for i in map(self._hooked, new.interactions) if i is not None]
         for item in new.interactions:
             item.uri = canonical_url(item.uri)
@@ -236,8 +243,8 @@ class CassetteSession:
         if self.player is None:
             return None
         hit = self.player.match(method, url, body, content_type(headers))
-        if hit is not None:
-            self.player.pace_until(hit.t_us + hit.duration_us)
+        if hit is not None:  # a streamed body: its chunks are paced one by one
+            self.player.pace_until(hit.t_us + (0 if hit.chunks else hit.duration_us))
         return hit
 
     def _miss(self, method: str, url: str, body: bytes) -> None:
@@ -245,26 +252,36 @@ class CassetteSession:
             assert self.player is not None
             raise self.player.http_mismatch(method, url, body)
 
-    def _response_parts(self, hit: Interaction) -> tuple[list[tuple[str, str]], bytes]:
-        body = hit.response_body
-        if b"<" in body:
-            with contextlib.suppress(UnicodeDecodeError):
-                body = self.bindings.from_placeholders(body.decode("utf-8")).encode("utf-8")
+    def _response_parts(
+        self, hit: Interaction, *, streamed: bool = False
+    ) -> tuple[list[tuple[str, str]], bytes]:
+        body = self.bindings.bytes_from_placeholders(hit.response_body)
         headers = [
             (name, self.bindings.from_placeholders(value))
             for name, values in hit.response_headers.items()
             if name.lower() not in _DROPPED
             for value in values
         ]
-        headers.append(("content-length", str(len(body))))
+        if not streamed:
+            headers.append(("content-length", str(len(body))))
         return headers, body
 
     def _httpx_response(self, hit: Interaction, request: httpx.Request) -> httpx.Response:
-        headers, body = self._response_parts(hit)
+        headers, body = self._response_parts(hit, streamed=bool(hit.chunks))
+        stream: httpx.SyncByteStream | httpx.AsyncByteStream = httpx.ByteStream(body)
+        if hit.chunks:
+            assert self.player is not None
+            parts = [
+                self.bindings.bytes_from_placeholders(p)
+                for p in split(hit.response_body, hit.chunks)
+            ]
+            stream = ReplayStream(
+                parts, [t for _, t in hit.chunks], self.player.pace_until, self.player.delay
+            )
         return httpx.Response(
             hit.status,
             headers=headers,
-            stream=httpx.ByteStream(body),
+            stream=stream,
             extensions={"reason_phrase": hit.reason.encode("ascii", "replace")}
             if hit.reason
             else {},
@@ -277,18 +294,9 @@ class CassetteSession:
         if hit is not None:
             return self._httpx_response(hit, request)
         self._miss(request.method, str(request.url), body)
-        assert self.http is not None
-        from vcr.stubs.httpx_stubs import vcr_handle_request
-
         real = _real_method(self._originals, inner, "handle_request")
-        token = STARTED.set(self.clock.tick())
-        try:
-            response: httpx.Response = vcr_handle_request(self.http.cassette, real, httpx)(
-                inner, request
-            )
-            return response
-        finally:
-            STARTED.reset(token)
+        started = self.clock.tick()
+        return self._passed_through(request, body, real(inner, request), started)
 
     async def httpx_async(
         self, request: httpx.Request, inner: httpx.AsyncBaseTransport
@@ -298,18 +306,26 @@ class CassetteSession:
         if hit is not None:
             return self._httpx_response(hit, request)
         self._miss(request.method, str(request.url), body)
-        assert self.http is not None
-        from vcr.stubs.httpx_stubs import vcr_handle_async_request
-
         real = _real_method(self._originals, inner, "handle_async_request")
-        token = STARTED.set(self.clock.tick())
-        try:
-            response: httpx.Response = await vcr_handle_async_request(
-                self.http.cassette, real, httpx
-            )(inner, request)
-            return response
-        finally:
-            STARTED.reset(token)
+        started = self.clock.tick()
+        return self._passed_through(request, body, await real(inner, request), started)
+
+    def _passed_through(
+        self, request: httpx.Request, body: bytes, response: httpx.Response, started: Any
+    ) -> httpx.Response:
+        """The real response, its body kept as the client reads it (:mod:`.streams`)."""
+        http = self.http
+        assert http is not None
+
+        def done(stream: RecordingStream) -> None:
+            http.add(interaction_of(request, body, response, stream, started, self.clock.now_us()))
+            with contextlib.suppress(ValueError):
+                self._streams.remove(stream)
+
+        stream = RecordingStream(response.stream, self.clock.now_us, done)
+        self._streams.append(stream)
+        response.stream = stream
+        return response
 
     def requests_send(self, adapter: Any, request: Any, send: Callable[[], Any]) -> Any:
         if (
