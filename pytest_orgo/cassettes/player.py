@@ -188,8 +188,10 @@ class Player:
                 script.cleanups.pop()()
 
     def ws_mismatch(self, url: str) -> CassetteMismatch:
-        wanted = matching.ws_key(self.bindings.to_placeholders(url))
-        best = matching.closest(wanted, [matching.ws_key(c.url) for c in self.data.connections])
+        wanted = matching.canonical_url(self.bindings.to_placeholders(url))
+        best = matching.closest(
+            wanted, [matching.canonical_url(c.url) for c in self.data.connections]
+        )
         hint = (
             f"the closest recorded one is\n    {best}"
             if best

@@ -55,7 +55,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "orgo_cassette(record_mode=, name=, path=, match_on=, filter_headers=, "
         "before_record_request=, before_record_response=, pace=, normalize_ids=, "
-        "scrub_fields=, scrub_env=, scrub_values=, "
+        "scrub_fields=, scrub_env=, scrub_values=, scrub_defaults=, "
         "serializer=, block_network=): record/replay this test's HTTP and WebSocket traffic",
     )
     ini = config.getini("orgo_record_mode")

@@ -25,9 +25,18 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
+from pytest_orgo.cassettes import credentials
 from pytest_orgo.cassettes.format import CassetteData, Connection, Frame, Interaction, split
+from pytest_orgo.cassettes.forms import (
+    ENCODED,
+    ENCODED_BYTES,
+    all_forms,
+    core,
+    encoded_forms,
+    plain_forms,
+)
 
 MIN_SECRET_LEN = 4  # shorter values are replaced where they are found, never hunted for
 MIN_ID_LEN = 6
@@ -39,12 +48,6 @@ UUID_RE = re.compile(
 )
 HEX8_RE = re.compile(r"^[0-9a-f]{8}$")
 INSTANCE_PATH = re.compile(r"/desktops/([0-9a-f]{8})(?=/|$)")
-
-
-def variants(value: str) -> set[str]:
-    """The forms a value takes in a URL or inside a JSON string."""
-    forms = {value, quote(value, safe=""), quote_plus(value), json.dumps(value)[1:-1]}
-    return {f for f in forms if f}
 
 
 @dataclass
@@ -59,6 +62,7 @@ class Bindings:
     _forward: re.Pattern[str] | None = None
     _forward_bytes: re.Pattern[bytes] | None = None
     _lookup: dict[str, str] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)  # placeholders written into the data
 
     def bind(self, value: str, kind: str, *, secret: bool = False, numbered: bool = True) -> str:
         """The placeholder for ``value`` (a new ``<KIND_n>`` the first time)."""
@@ -98,12 +102,20 @@ class Bindings:
         for value, placeholder in self.by_value.items():
             if len(value) < MIN_SECRET_LEN:
                 continue
-            for form in variants(value):
+            for form in plain_forms(value):
                 lookup.setdefault(form, placeholder)
+            if placeholder in self.secret:
+                for form, encoded in encoded_forms(value, placeholder).items():
+                    lookup.setdefault(form, encoded)
         self._lookup = lookup
         alternatives = "|".join(re.escape(v) for v in sorted(lookup, key=len, reverse=True))
         self._forward = re.compile(alternatives or r"(?!x)x")
         self._forward_bytes = re.compile(alternatives.encode("utf-8") or rb"(?!x)x")
+
+    def _placeholder(self, form: str) -> str:
+        placeholder = self._lookup[form]
+        self.used.add(placeholder)
+        return placeholder
 
     def to_placeholders(self, text: str) -> str:
         if not self.by_value or not text:
@@ -111,7 +123,7 @@ class Bindings:
         if self._forward is None:
             self._compile()
         assert self._forward is not None
-        return self._forward.sub(lambda m: self._lookup[m.group()], text)
+        return self._forward.sub(lambda m: self._placeholder(m.group()), text)
 
     def bytes_to_placeholders(self, data: bytes) -> bytes:
         if not self.by_value or not data:
@@ -119,11 +131,14 @@ class Bindings:
         if self._forward_bytes is None:
             self._compile()
         assert self._forward_bytes is not None
-        return self._forward_bytes.sub(lambda m: self._lookup[m.group().decode()].encode(), data)
+        return self._forward_bytes.sub(
+            lambda m: self._placeholder(m.group().decode()).encode(), data
+        )
 
     def from_placeholders(self, text: str) -> str:
         if "<" not in text:
             return text
+        text = ENCODED.sub(lambda m: self._encoded(*m.groups()), text)
         return PLACEHOLDER.sub(lambda m: self.value_of(m.group()), text)
 
     def bytes_from_placeholders(self, data: bytes) -> bytes:
@@ -131,7 +146,13 @@ class Bindings:
         back byte-exact on replay."""
         if b"<" not in data:
             return data
+        data = ENCODED_BYTES.sub(
+            lambda m: self._encoded(*(g.decode() for g in m.groups())).encode(), data
+        )
         return PLACEHOLDER_BYTES.sub(lambda m: self.value_of(m.group().decode()).encode(), data)
+
+    def _encoded(self, inner: str, alphabet: str, offset: str) -> str:
+        return core(self.value_of(f"<{inner}>"), alphabet, int(offset))
 
     def value_of(self, placeholder: str) -> str:
         value = self.by_placeholder.get(placeholder)
@@ -165,16 +186,20 @@ class ScrubConfig:
     env: tuple[str, ...] = ()  # environment variables whose values are secrets
     values: tuple[str, ...] = ()  # literal secret values
     normalize_ids: bool = False
+    defaults: bool = True  # every service's credentials (:mod:`.credentials`), not only Orgo's
 
 
 def prebind(bindings: Bindings, config: ScrubConfig) -> None:
-    """Secrets known before any traffic: the API key(s), configured env vars and values."""
+    """Secrets known before any traffic: the API key(s), configured env vars and values,
+    and (by default) every environment variable whose name says it holds a secret."""
     for key in config.api_keys:
         if key:
             bindings.bind_as(key, API_KEY, secret=True)
-    for name in config.env:
-        value = os.environ.get(name)
-        if value:
+    env = [(name, os.environ.get(name, "")) for name in config.env]
+    if config.defaults:
+        env += sorted(credentials.secret_env(os.environ))
+    for name, value in env:
+        if value and value not in bindings.by_value:
             bindings.bind_as(value, f"<ENV_{name.upper()}>", secret=True)
     for value in config.values:
         bindings.bind(value, "SECRET", secret=True)
@@ -210,6 +235,13 @@ class Discoverer:
         self.bindings = bindings
         self.config = config
         self.fields = {f.lower() for f in config.fields}
+        self.defaults = config.defaults
+
+    def _secret(self, value: str, kind: str) -> None:
+        """A credential found by a generic rule (a name, a shape): bound when it is
+        plausibly one, so a ``tokens: 12`` or a ``Cookie: consent=1`` is left alone."""
+        if len(value) >= credentials.MIN_ENV_SECRET and not value.isdigit():
+            self.bindings.bind(value, kind, secret=True)
 
     def url(self, url: str) -> None:
         parts = urlsplit(url)
@@ -218,6 +250,10 @@ class Discoverer:
                 self.bindings.bind(value, "VNC_PASSWORD", secret=True)
             elif name.lower() in self.fields and value:
                 self.bindings.bind(value, name.upper(), secret=True)
+            elif self.defaults and credentials.is_secret_param(name):
+                self._secret(value, credentials.kind_of(name))
+        if self.defaults:
+            self.keys(url)
         if self.config.normalize_ids:
             for instance in INSTANCE_PATH.findall(parts.path):
                 self.bindings.bind(instance, "INSTANCE_ID")
@@ -225,14 +261,38 @@ class Discoverer:
 
     def headers(self, headers: dict[str, list[str]]) -> None:
         for name, values in headers.items():
-            if name.lower() not in ("authorization", "proxy-authorization"):
-                continue
+            lowered = name.lower()
             for value in values:
-                scheme, _, token = value.partition(" ")
-                if scheme.lower() == "bearer" and token:
-                    self.bindings.bind(token.strip(), "BEARER_TOKEN", secret=True)
-                elif value:
-                    self.bindings.bind(value, "AUTHORIZATION", secret=True)
+                if lowered in ("authorization", "proxy-authorization"):
+                    self.authorization(value)
+                elif not self.defaults:
+                    continue
+                elif lowered == "cookie":
+                    for pair in value.split(";"):
+                        self._secret(pair.partition("=")[2].strip(), "COOKIE")
+                elif lowered == "set-cookie":
+                    self._secret(value.split(";")[0].partition("=")[2].strip(), "COOKIE")
+                elif credentials.is_secret_header(lowered):
+                    self.keys(value)  # a provider key keeps its provider's name
+                    self._secret(value.strip(), credentials.kind_of(name))
+                else:
+                    self.keys(value)
+
+    def authorization(self, value: str) -> None:
+        scheme, _, token = value.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() == "bearer" and token:
+            self.keys(token)
+            self.bindings.bind(token, "BEARER_TOKEN", secret=True)
+        elif token and self.defaults:  # Basic, Token, Bot, ApiKey...: the credential
+            self.bindings.bind(token, "AUTHORIZATION", secret=True)
+        elif value:
+            self.bindings.bind(value, "AUTHORIZATION", secret=True)
+
+    def keys(self, text: str) -> None:
+        """Values shaped like a well-known provider's key, wherever they are."""
+        for kind, value in credentials.provider_keys(text):
+            self.bindings.bind(value, kind, secret=True)
 
     def text(self, text: str, *, password_field: bool = False) -> None:
         document = _json(text)
@@ -252,6 +312,11 @@ class Discoverer:
                     and HEX8_RE.match(value)
                 ):
                     self.bindings.bind(value, "INSTANCE_ID")
+                elif self.defaults and isinstance(value, str) and credentials.is_secret_field(key):
+                    self.keys(value)
+                    self._secret(value, credentials.kind_of(key))
+        if self.defaults:
+            self.keys(text)
         if self.config.normalize_ids:
             self.ids(text)
 
@@ -263,6 +328,7 @@ class Discoverer:
         self.url(i.uri)
         self.headers(i.request_headers)
         self.text(_decoded(i.request_body))
+        self.headers(i.response_headers)
         self.text(
             _decoded(i.response_body), password_field=urlsplit(i.uri).path.endswith("/vnc-password")
         )
@@ -347,7 +413,10 @@ def apply(data: CassetteData, bindings: Bindings) -> None:
         c.url = text(c.url)
         for f in c.frames:
             f.text, f.data, f.reason = text(f.text), raw(f.data), text(f.reason)
-    data.placeholders = sorted(set(data.placeholders) | set(bindings.by_placeholder))
+    unused_env = {
+        p for p in bindings.by_placeholder if p.startswith("<ENV_") and p not in bindings.used
+    }  # every secret-named variable of the machine is bound; list only those met
+    data.placeholders = sorted(set(data.placeholders) | set(bindings.by_placeholder) - unused_env)
 
 
 # -- the last check -------------------------------------------------------------------
@@ -375,7 +444,7 @@ def find_leak(
     """The channel still holding a known secret, or None. Scans the serialized bytes (and
     sidecar) for each secret in each of its encodings; names the channel from the model."""
     for value, placeholder in secret_values.items():
-        needles = [v.encode("utf-8") for v in variants(value)]
+        needles = [v.encode("utf-8") for v in all_forms(value)]
         found_in = [
             name
             for name, blob in (("cassette", serialized), ("sidecar", sidecar))

@@ -17,9 +17,8 @@ import contextlib
 import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
-
-import httpx
 
 from pytest_orgo.cassettes import scrub, wsfakes
 from pytest_orgo.cassettes.config import CassetteConfig
@@ -27,9 +26,9 @@ from pytest_orgo.cassettes.format import CassetteData, Interaction, split
 from pytest_orgo.cassettes.matching import canonical_url, content_type
 from pytest_orgo.cassettes.player import CassetteMismatch, Player
 from pytest_orgo.cassettes.recorder import STARTED, Clock, HttpRecorder, WsRecorder
-from pytest_orgo.cassettes.seams import Seams
+from pytest_orgo.cassettes.seams import Seams, httpx_modules
 from pytest_orgo.cassettes.store import read_cassette, write_cassette
-from pytest_orgo.cassettes.streams import RecordingStream, ReplayStream, interaction_of
+from pytest_orgo.cassettes.streams import RecordingStream, flavour, interaction_of
 
 _DROPPED = ("content-length", "content-encoding", "transfer-encoding")
 
@@ -38,16 +37,18 @@ def _pre_vcr_transports() -> dict[tuple[type, str], Callable[..., Any]]:
     """httpx transport methods as they are *before* vcrpy patches them (fake-mode routing
     included): vcrpy's stub is then wrapped around these, once, for every transport."""
     found: dict[tuple[type, str], Callable[..., Any]] = {}
-    classes = (
-        httpx.HTTPTransport,
-        httpx.AsyncHTTPTransport,
-        httpx.WSGITransport,
-        httpx.ASGITransport,
-    )
-    for cls in (*classes, httpx.MockTransport):
-        for name in ("handle_request", "handle_async_request"):
-            if name in vars(cls):
-                found[(cls, name)] = vars(cls)[name]
+    for mod in httpx_modules():
+        classes = (
+            mod.HTTPTransport,
+            mod.AsyncHTTPTransport,
+            mod.WSGITransport,
+            mod.ASGITransport,
+            mod.MockTransport,
+        )
+        for cls in classes:
+            for name in ("handle_request", "handle_async_request"):
+                if name in vars(cls):
+                    found[(cls, name)] = vars(cls)[name]
     return found
 
 
@@ -93,6 +94,7 @@ class CassetteSession:
             env=config.scrub_env,
             values=config.scrub_values,
             normalize_ids=config.normalize_ids,
+            defaults=config.scrub_defaults,
         )
         self.bindings = scrub.Bindings(generate=scrub.generate_value)
         scrub.prebind(self.bindings, self.scrub_config)
@@ -266,19 +268,19 @@ class CassetteSession:
             headers.append(("content-length", str(len(body))))
         return headers, body
 
-    def _httpx_response(self, hit: Interaction, request: httpx.Request) -> httpx.Response:
+    def _httpx_response(self, hit: Interaction, request: Any, mod: ModuleType) -> Any:
         headers, body = self._response_parts(hit, streamed=bool(hit.chunks))
-        stream: httpx.SyncByteStream | httpx.AsyncByteStream = httpx.ByteStream(body)
+        stream: Any = mod.ByteStream(body)
         if hit.chunks:
             assert self.player is not None
             parts = [
                 self.bindings.bytes_from_placeholders(p)
                 for p in split(hit.response_body, hit.chunks)
             ]
-            stream = ReplayStream(
+            stream = flavour(mod).replaying(
                 parts, [t for _, t in hit.chunks], self.player.pace_until, self.player.delay
             )
-        return httpx.Response(
+        return mod.Response(
             hit.status,
             headers=headers,
             stream=stream,
@@ -288,31 +290,29 @@ class CassetteSession:
             request=request,
         )
 
-    def httpx_sync(self, request: httpx.Request, inner: httpx.BaseTransport) -> httpx.Response:
+    def httpx_sync(self, request: Any, inner: Any, mod: ModuleType) -> Any:
         body = request.read()
         hit = self._play(request.method, str(request.url), body, request.headers.multi_items())
         if hit is not None:
-            return self._httpx_response(hit, request)
+            return self._httpx_response(hit, request, mod)
         self._miss(request.method, str(request.url), body)
         real = _real_method(self._originals, inner, "handle_request")
         started = self.clock.tick()
-        return self._passed_through(request, body, real(inner, request), started)
+        return self._passed_through(request, body, real(inner, request), started, mod)
 
-    async def httpx_async(
-        self, request: httpx.Request, inner: httpx.AsyncBaseTransport
-    ) -> httpx.Response:
+    async def httpx_async(self, request: Any, inner: Any, mod: ModuleType) -> Any:
         body = await request.aread()
         hit = self._play(request.method, str(request.url), body, request.headers.multi_items())
         if hit is not None:
-            return self._httpx_response(hit, request)
+            return self._httpx_response(hit, request, mod)
         self._miss(request.method, str(request.url), body)
         real = _real_method(self._originals, inner, "handle_async_request")
         started = self.clock.tick()
-        return self._passed_through(request, body, await real(inner, request), started)
+        return self._passed_through(request, body, await real(inner, request), started, mod)
 
     def _passed_through(
-        self, request: httpx.Request, body: bytes, response: httpx.Response, started: Any
-    ) -> httpx.Response:
+        self, request: Any, body: bytes, response: Any, started: Any, mod: ModuleType
+    ) -> Any:
         """The real response, its body kept as the client reads it (:mod:`.streams`)."""
         http = self.http
         assert http is not None
@@ -322,7 +322,7 @@ class CassetteSession:
             with contextlib.suppress(ValueError):
                 self._streams.remove(stream)
 
-        stream = RecordingStream(response.stream, self.clock.now_us, done)
+        stream = flavour(mod).recording(response.stream, self.clock.now_us, done)
         self._streams.append(stream)
         response.stream = stream
         return response

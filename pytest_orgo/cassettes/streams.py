@@ -21,6 +21,8 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 import httpx
@@ -84,9 +86,9 @@ class RecordingStream(httpx.SyncByteStream, httpx.AsyncByteStream):
 
 
 def interaction_of(
-    request: httpx.Request,
+    request: Any,
     request_body: bytes,
-    response: httpx.Response,
+    response: Any,
     stream: RecordingStream,
     started: tuple[int, int],
     end_us: int,
@@ -159,3 +161,26 @@ class ReplayStream(httpx.SyncByteStream, httpx.AsyncByteStream):
 
     async def aclose(self) -> None:
         return None
+
+
+@dataclass(frozen=True)
+class Flavour:
+    """The stream classes for one httpx-like module: its client asserts that a response
+    stream is an instance of *its* ``SyncByteStream``/``AsyncByteStream``."""
+
+    recording: type[RecordingStream]
+    replaying: type[ReplayStream]
+
+
+_FLAVOURS: dict[str, Flavour] = {"httpx": Flavour(RecordingStream, ReplayStream)}
+
+
+def flavour(mod: ModuleType) -> Flavour:
+    name = mod.__name__
+    if name not in _FLAVOURS:
+        bases = (mod.SyncByteStream, mod.AsyncByteStream)
+        _FLAVOURS[name] = Flavour(
+            type("RecordingStream", (RecordingStream, *bases), {}),
+            type("ReplayStream", (ReplayStream, *bases), {}),
+        )
+    return _FLAVOURS[name]
