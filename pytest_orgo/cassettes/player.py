@@ -45,12 +45,14 @@ class Player:
         label: str,
         pace: str = "fast",
         start_ns: int | None = None,
+        learn: Callable[[str], None] | None = None,
     ) -> None:
         self.data = data
         self.bindings = bindings
         self.match_on = match_on
         self.label = label
         self.pace = pace
+        self.learn = learn or (lambda text: None)  # secrets in a text frame the client sends
         self.start_ns = time.monotonic_ns() if start_ns is None else start_ns
         self.errors: list[str] = []
         self.index: dict[matching.Key, deque[Interaction]] = {}
@@ -235,6 +237,7 @@ class Script:
         if isinstance(message, bytes | bytearray | memoryview):
             sent: Any = self.player.bindings.bytes_to_placeholders(bytes(message))
         else:
+            self.player.learn(str(message))
             sent = self.player.bindings.to_placeholders(str(message))
         with self._lock:
             expected = self.sends[self._send_at] if self._send_at < len(self.sends) else None

@@ -29,14 +29,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from pytest_orgo.cassettes import credentials
 from pytest_orgo.cassettes.format import CassetteData, Connection, Frame, Interaction, split
-from pytest_orgo.cassettes.forms import (
-    ENCODED,
-    ENCODED_BYTES,
-    all_forms,
-    core,
-    encoded_forms,
-    plain_forms,
-)
+from pytest_orgo.cassettes.forms import ENCODED, ENCODED_BYTES, all_forms, encode, encoded_forms
 
 MIN_SECRET_LEN = 4  # shorter values are replaced where they are found, never hunted for
 MIN_ID_LEN = 6
@@ -102,11 +95,10 @@ class Bindings:
         for value, placeholder in self.by_value.items():
             if len(value) < MIN_SECRET_LEN:
                 continue
-            for form in plain_forms(value):
-                lookup.setdefault(form, placeholder)
-            if placeholder in self.secret:
-                for form, encoded in encoded_forms(value, placeholder).items():
-                    lookup.setdefault(form, encoded)
+            lookup.setdefault(value, placeholder)
+            forms = encoded_forms(value, placeholder, base64_too=placeholder in self.secret)
+            for form, encoded in forms.items():
+                lookup.setdefault(form, encoded)
         self._lookup = lookup
         alternatives = "|".join(re.escape(v) for v in sorted(lookup, key=len, reverse=True))
         self._forward = re.compile(alternatives or r"(?!x)x")
@@ -114,7 +106,7 @@ class Bindings:
 
     def _placeholder(self, form: str) -> str:
         placeholder = self._lookup[form]
-        self.used.add(placeholder)
+        self.used.add(placeholder.split(".")[0] + ">" if "." in placeholder else placeholder)
         return placeholder
 
     def to_placeholders(self, text: str) -> str:
@@ -146,13 +138,17 @@ class Bindings:
         back byte-exact on replay."""
         if b"<" not in data:
             return data
-        data = ENCODED_BYTES.sub(
-            lambda m: self._encoded(*(g.decode() for g in m.groups())).encode(), data
-        )
+        data = ENCODED_BYTES.sub(self._encoded_bytes, data)
         return PLACEHOLDER_BYTES.sub(lambda m: self.value_of(m.group().decode()).encode(), data)
 
-    def _encoded(self, inner: str, alphabet: str, offset: str) -> str:
-        return core(self.value_of(f"<{inner}>"), alphabet, int(offset))
+    def _encoded_bytes(self, match: re.Match[bytes]) -> bytes:
+        inner, encoding, offset = match.groups()
+        return self._encoded(
+            inner.decode(), encoding.decode(), offset.decode() if offset else None
+        ).encode()
+
+    def _encoded(self, inner: str, encoding: str, offset: str | None) -> str:
+        return encode(self.value_of(f"<{inner}>"), encoding, offset)
 
     def value_of(self, placeholder: str) -> str:
         value = self.by_placeholder.get(placeholder)

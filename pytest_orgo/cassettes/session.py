@@ -14,6 +14,7 @@ Record modes mean what vcrpy's do:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -24,7 +25,7 @@ from pytest_orgo.cassettes import scrub, wsfakes
 from pytest_orgo.cassettes.config import CassetteConfig
 from pytest_orgo.cassettes.format import CassetteData, Interaction, split
 from pytest_orgo.cassettes.matching import canonical_url, content_type
-from pytest_orgo.cassettes.player import CassetteMismatch, Player
+from pytest_orgo.cassettes.player import CassetteMismatch, Player, Script
 from pytest_orgo.cassettes.recorder import STARTED, Clock, HttpRecorder, WsRecorder
 from pytest_orgo.cassettes.seams import Seams, httpx_modules
 from pytest_orgo.cassettes.store import read_cassette, write_cassette
@@ -98,6 +99,11 @@ class CassetteSession:
         )
         self.bindings = scrub.Bindings(generate=scrub.generate_value)
         scrub.prebind(self.bindings, self.scrub_config)
+        # replay meets the secrets a test sends by the rules that found them when recording
+        # (a constant key in the test, not in the environment, still reads as its placeholder)
+        self._finder = scrub.Discoverer(
+            self.bindings, dataclasses.replace(self.scrub_config, normalize_ids=False)
+        )
         for value, placeholder in (known or {}).items():
             if len(value) >= scrub.MIN_ID_LEN:
                 self.bindings.bind_as(
@@ -133,6 +139,7 @@ class CassetteSession:
                 label=label,
                 pace=self.config.pace,
                 start_ns=self.clock.start_ns,
+                learn=self._finder.text,
             )
         if self.recording:
             first = self.existing.last_seq() if self.existing is not None else 0
@@ -244,6 +251,10 @@ class CassetteSession:
     ) -> Interaction | None:
         if self.player is None:
             return None
+        headers = list(headers)
+        self._finder.url(url)
+        self._finder.headers({name: [value] for name, value in headers})
+        self._finder.text(body.decode("utf-8", "replace") if body else "")
         hit = self.player.match(method, url, body, content_type(headers))
         if hit is not None:  # a streamed body: its chunks are paced one by one
             self.player.pace_until(hit.t_us + (0 if hit.chunks else hit.duration_us))
@@ -366,8 +377,14 @@ class CassetteSession:
             raise self.player.ws_mismatch(url)
         return self.ws
 
+    def _open(self, url: str) -> Script | None:
+        if self.player is None:
+            return None
+        self._finder.url(url)
+        return self.player.open(url)
+
     def ws_sync(self, url: str, connect: Callable[[], Any]) -> Any:
-        script = self.player.open(url) if self.player is not None else None
+        script = self._open(url)
         if script is not None:
             return wsfakes.SyncConnection(script)
         recorder = self._ws_miss(url)
@@ -379,7 +396,7 @@ class CassetteSession:
             raise
 
     async def ws_async(self, url: str, connect: Callable[[], Any]) -> Any:
-        script = self.player.open(url) if self.player is not None else None
+        script = self._open(url)
         if script is not None:
             return wsfakes.AsyncConnection(script)
         recorder = self._ws_miss(url)
@@ -391,7 +408,7 @@ class CassetteSession:
             raise
 
     def ws_client(self, ws: Any, url: str, connect: Callable[[], Any]) -> Any:
-        script = self.player.open(url) if self.player is not None else None
+        script = self._open(url)
         if script is not None:
             wsfakes.replay_websocket_client(ws, script)
             return None

@@ -121,7 +121,10 @@ async def echo(request: Request) -> Response:
 async def download(request: Request) -> Response:
     """A binary file that holds the key it was asked with (as a key file would)."""
     key = request.headers.get("x-api-key", "").encode()
-    return Response(b"\x89KEY\x00\xff" + key + b"\x00\xfe\x01", media_type="application/octet-stream")
+    pad = bytes(range(256)) * int(request.query_params.get("pad", "0"))
+    return Response(
+        b"\x89KEY\x00\xff" + key + b"\x00\xfe\x01" + pad, media_type="application/octet-stream"
+    )
 
 
 class StandIn:
@@ -138,10 +141,16 @@ class StandIn:
         )
         app.state.token = token
         app.state.cookie = cookie
+        self.app = app
+        self.cookie = cookie
         config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.port = 0
+
+    def app_token(self, token: str) -> None:
+        """The API key ``/ws/prompt`` accepts."""
+        self.app.state.token = token
 
     def start(self) -> StandIn:
         self.thread.start()
