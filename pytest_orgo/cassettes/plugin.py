@@ -210,7 +210,9 @@ def _orgo_cassette_active(request: pytest.FixtureRequest) -> Iterator[CassetteSe
     run = _run(request.config)
     if run is not None:
         keys.append(run.api_key)
-    session = CassetteSession(path, config, api_keys=keys, known=known)
+    root = Path(request.config.rootpath)
+    shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    session = CassetteSession(path, config, api_keys=keys, known=known, shown=shown)
     try:
         session.start()
     except CassetteError as exc:

@@ -85,8 +85,10 @@ class CassetteSession:
         *,
         api_keys: Iterable[str] = (),
         known: dict[str, str] | None = None,
+        shown: str | None = None,
     ) -> None:
         self.path = path
+        self.shown = shown or str(path)  # the path as the user knows it, in messages
         self.config = config
         self.mode = config.record_mode
         self.scrub_config = scrub.ScrubConfig(
@@ -124,11 +126,11 @@ class CassetteSession:
 
     def start(self) -> None:
         if self.mode != "all":
-            self.existing = read_cassette(self.path)
+            self.existing = read_cassette(self.path, self.shown)
         missing = self.existing is None
         self.recording = self.mode in ("all", "new_episodes") or (self.mode == "once" and missing)
         if self.mode != "all":
-            label = f"cassette {self.path}"
+            label = f"cassette {self.shown}"
             if self.existing is None and self.mode == "none":
                 label += " (it does not exist: record it with --orgo-record-mode=once)"
             data = self.existing or CassetteData()

@@ -24,9 +24,11 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import yaml
 from filelock import FileLock
 
 from pytest_orgo.cassettes import format as fmt
+from pytest_orgo.cassettes.loading import RESTORE, document_of
 from pytest_orgo.cassettes.scrub import find_leak
 
 EXTENSIONS = (".yaml", ".yml", ".json")
@@ -141,14 +143,17 @@ def write_cassette(
         _remove_stale(path, sidecar)
 
 
-def read_cassette(path: Path) -> fmt.CassetteData | None:
-    """The cassette at ``path`` (with its sidecar checked), or None if there is none."""
+def read_cassette(path: Path, shown: str | None = None) -> fmt.CassetteData | None:
+    """The cassette at ``path`` (with its sidecar checked), or None if there is none.
+    Anything else raises :class:`~.format.CassetteError` naming ``shown`` (the path as
+    the user knows it), what is wrong and what to do."""
+    shown = shown or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return None
-    document = fmt.loads(text)
-    meta = (document.get("orgo") or {}).get("sidecar") if isinstance(document, dict) else None
+    document = document_of(raw, shown)
+    meta = (document.get("orgo") or {}).get("sidecar")
     blob = None
     if meta:
         sidecar = path.parent / str(meta["file"])
@@ -156,20 +161,27 @@ def read_cassette(path: Path) -> fmt.CassetteData | None:
             blob = sidecar.read_bytes()
         except FileNotFoundError:
             raise fmt.CassetteError(
-                f"cassette {path} needs its sidecar {sidecar.name}, which is missing"
+                f"cassette {shown} needs its sidecar {sidecar.name}, which is missing: {RESTORE}"
             ) from None
-        fmt.check_sidecar(meta, blob, sidecar.name)
+        try:
+            fmt.check_sidecar(meta, blob, sidecar.name)
+        except fmt.CassetteError as exc:
+            raise fmt.CassetteError(f"cassette {shown}: {exc}") from None
     try:
         return fmt.from_document(document, blob)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise fmt.CassetteError(f"cassette {path} is malformed: {exc!r}") from exc
+    except fmt.CassetteError as exc:
+        raise fmt.CassetteError(f"cassette {shown}: {exc}; {RESTORE}") from None
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        raise fmt.CassetteError(
+            f"cassette {shown} is malformed ({type(exc).__name__}: {exc}); {RESTORE}"
+        ) from None
 
 
 def sidecar_of(path: Path) -> str | None:
     """The sidecar file name a cassette refers to (for the unused-cassette report)."""
     try:
         document = fmt.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, yaml.YAMLError):
         return None
     meta = (document.get("orgo") or {}).get("sidecar") if isinstance(document, dict) else None
     return str(meta["file"]) if meta else None
