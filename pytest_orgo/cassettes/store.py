@@ -1,10 +1,11 @@
 """Where cassettes live and how they are written: atomically, one writer per file.
 
-* **Atomic**: bytes go to a temp file in the same directory (so ``os.replace`` is a rename
-  on one filesystem), are fsynced, then renamed over the target, and the directory is
-  fsynced. A reader - or a process killed mid-write - sees the old file or the new one,
-  never half of either. Leftover temp files of a killed writer are removed by the next
-  write of the same cassette.
+* **Atomic**: bytes go to a temp file beside the cassettes (in their git-ignored
+  ``.orgo-tmp/``, so ``os.replace`` is a rename on one filesystem), are fsynced, then
+  renamed over the target, and the directory is fsynced. A reader - or a process killed
+  mid-write - sees the old file or the new one, never half of either. Leftover temp files
+  of a killed writer are never committed and are swept by the next write or session
+  (:mod:`.temps`).
 * **Sidecar first**: the sidecar is named after its own hash, written before the cassette
   that points at it, and older sidecars are deleted only after the new cassette is in
   place. Killed anywhere in between, the old cassette still has its old sidecar.
@@ -30,9 +31,9 @@ from filelock import FileLock
 from pytest_orgo.cassettes import format as fmt
 from pytest_orgo.cassettes.loading import RESTORE, document_of
 from pytest_orgo.cassettes.scrub import find_leak
+from pytest_orgo.cassettes.temps import make_temp, sweep, sweep_once
 
 EXTENSIONS = (".yaml", ".yml", ".json")
-TEMP_MARK = ".orgo-tmp-"
 CHUNK = 1 << 20
 
 
@@ -65,7 +66,7 @@ def atomic_write(
     ``on_chunk(n)`` runs after the n-th chunk reached the temp file (a test seam: a
     writer can be paused there and killed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", dir=path.parent)
+    fd, temp = make_temp(path)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 would make cassettes private
         with os.fdopen(fd, "wb") as out:
@@ -96,17 +97,17 @@ def _chunks(data: bytes) -> Iterable[bytes]:
 
 
 def _remove_stale(path: Path, keep_sidecar: str | None) -> None:
-    """Temp files a killed writer left, and sidecars no longer referenced."""
+    """Temp files killed writers left, and sidecars no longer referenced."""
+    sweep(path.parent)
     stem = path.stem
     for other in path.parent.iterdir():
         name = other.name
-        stale_temp = name.startswith(f".{path.name}{TEMP_MARK}")
         stale_sidecar = (
             name.startswith(f"{stem}.") and name.endswith(".bin") and name != keep_sidecar
         )
         if stale_sidecar and name.count(".") != stem.count(".") + 2:
             stale_sidecar = False  # another test's "<stem>.<more>.<sha>.bin"
-        if stale_temp or stale_sidecar:
+        if stale_sidecar:
             with contextlib.suppress(OSError):
                 other.unlink()
 
@@ -148,6 +149,7 @@ def read_cassette(path: Path, shown: str | None = None) -> fmt.CassetteData | No
     Anything else raises :class:`~.format.CassetteError` naming ``shown`` (the path as
     the user knows it), what is wrong and what to do."""
     shown = shown or str(path)
+    sweep_once(path.parent)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

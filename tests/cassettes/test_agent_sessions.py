@@ -231,7 +231,8 @@ def test_streams_replay_chunk_by_chunk(
     folder = pytester.path / "cassettes" / "test_streams"
     interaction = cassette_json(folder / "test_httpx_chunks_one_by_one.yaml")["interactions"][0]
     assert [size for size, _ in interaction["chunks"]] == [
-        len(chunk.encode()) for chunk in recorded["httpx_chunks"]  # type: ignore[union-attr]
+        len(chunk.encode())
+        for chunk in recorded["httpx_chunks"]  # type: ignore[union-attr]
     ]
     times = [t for _, t in interaction["chunks"]]
     assert times == sorted(times) and times[-1] - times[0] >= 50_000  # 7 pauses of 10 ms
