@@ -214,6 +214,23 @@ def _json(text: str) -> Any:
         return None
 
 
+# a key inside a run of base64 characters is never a key (it has token characters on both
+# sides), so a long pure-base64 string (a screenshot) is not scanned for key shapes
+LONG_STRING = 1024
+BASE64_RUN = re.compile(r"[A-Za-z0-9+/=]+")
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
+
+
 def _walk(node: Any) -> Iterator[tuple[str, Any]]:
     if isinstance(node, dict):
         for key, value in node.items():
@@ -309,10 +326,13 @@ class Discoverer:
                 ):
                     self.bindings.bind(value, "INSTANCE_ID")
                 elif self.defaults and isinstance(value, str) and credentials.is_secret_field(key):
-                    self.keys(value)
                     self._secret(value, credentials.kind_of(key))
-        if self.defaults:
+        if self.defaults and document is None:
             self.keys(text)
+        elif self.defaults:  # each string, but not a screenshot's megabytes of base64
+            for value in _strings(document):
+                if len(value) < LONG_STRING or not BASE64_RUN.fullmatch(value):
+                    self.keys(value)
         if self.config.normalize_ids:
             self.ids(text)
 
