@@ -208,6 +208,7 @@ class CassetteSession:
             final,
             serializer=self.config.serializer,
             secrets=self.bindings.secret_values(),
+            key_shapes=self.scrub_config.defaults,
         )
         self.saved = True
 

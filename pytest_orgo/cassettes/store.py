@@ -29,6 +29,7 @@ import yaml
 from filelock import FileLock
 
 from pytest_orgo.cassettes import format as fmt
+from pytest_orgo.cassettes.credentials import provider_keys
 from pytest_orgo.cassettes.loading import RESTORE, document_of
 from pytest_orgo.cassettes.scrub import find_leak
 from pytest_orgo.cassettes.temps import make_temp, sweep, sweep_once
@@ -118,9 +119,12 @@ def write_cassette(
     *,
     serializer: str = "json",
     secrets: dict[str, str] | None = None,
+    key_shapes: bool = False,
     on_chunk: Callable[[int], None] | None = None,
 ) -> None:
-    """Serialize, check for secrets, and write sidecar then cassette, under the path's lock."""
+    """Serialize, check for secrets, and write sidecar then cassette, under the path's lock.
+    ``key_shapes``: also refuse text still holding a value shaped like a provider's key
+    (one a ``before_record_*`` hook put back, say)."""
     document, blob = fmt.to_document(data)
     sidecar = fmt.sidecar_name(path.stem, blob) if blob else None
     if sidecar is not None:
@@ -131,6 +135,12 @@ def write_cassette(
         }
     text = fmt.dumps(document, serializer).encode("utf-8")
     leak = find_leak(data, text, blob, secrets or {})
+    if leak is None and key_shapes:
+        shaped = next(provider_keys(text.decode("utf-8")), None)
+        if shaped is not None:
+            leak = (
+                f"the serialized cassette (a value shaped like a {shaped[0]}: {shaped[1][:8]}...)"
+            )
     if leak is not None:
         raise SecretLeakError(
             f"refusing to save cassette {path}: a known secret is still in {leak}"

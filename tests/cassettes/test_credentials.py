@@ -6,13 +6,18 @@ import base64
 import json
 import os
 import secrets
+from pathlib import Path
 from urllib.parse import quote, quote_plus
 
+import pytest
+from cassette_helpers import interaction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_orgo.cassettes import credentials, scrub
+from pytest_orgo.cassettes import credentials, scrub, store
+from pytest_orgo.cassettes.format import CassetteData
 from pytest_orgo.cassettes.forms import all_forms
+from pytest_orgo.cassettes.store import SecretLeakError
 
 SAMPLES = {
     "ANTHROPIC_KEY": "sk-ant-api03-" + "a1B2c3D4e5" * 8,
@@ -99,3 +104,13 @@ def test_another_value_is_restored_in_the_same_encoding() -> None:
     replay.bind_as(new, "<ENV_DB_PASSWORD>", secret=True)
     restored = json.loads(replay.from_placeholders(recorded.to_placeholders(body)))
     assert restored == {"url": f"https://x/?p={quote(new, safe='')}", "said": new}
+
+
+def test_a_key_shaped_value_left_in_the_text_is_refused(tmp_path: Path) -> None:
+    """Say a ``before_record_response`` hook put a key back: the last scan still stops it."""
+    data = CassetteData(interactions=[interaction(response={"echo": SAMPLES["OPENAI_KEY"]})])
+    path = tmp_path / "c.yaml"
+    with pytest.raises(SecretLeakError, match="shaped like a OPENAI_KEY: sk-proj-"):
+        store.write_cassette(path, data, key_shapes=True)
+    assert not path.exists()
+    store.write_cassette(path, data)  # scrub_defaults=False: the caller's choice
