@@ -11,10 +11,12 @@ answered from the cassette, and a recorded ``<COMPUTER_ID_1>`` reads back as thi
 So a cassette recorded live (or against the standalone fake) replays with no server and
 no network, and provisioning, polling and cleanup never have to be replayed.
 
-Modules: :mod:`.format` (on-disk model, sidecar), :mod:`.scrub` (placeholders),
-:mod:`.store` (atomic, locked writes), :mod:`.matching` (canonical keys), :mod:`.recorder`,
-:mod:`.player`, :mod:`.wsfakes`, :mod:`.seams`, :mod:`.session`, :mod:`.unused`,
-:mod:`.plugin` (pytest hooks).
+Modules: :mod:`.format` (on-disk model, sidecar), :mod:`.loading` (reading, load errors),
+:mod:`.scrub` (placeholders), :mod:`.credentials` (what a secret looks like, any
+service), :mod:`.forms` (a secret's encodings), :mod:`.store` (atomic, locked writes),
+:mod:`.temps` (temp files), :mod:`.matching` (canonical keys), :mod:`.recorder`,
+:mod:`.streams` (httpx bodies chunk by chunk), :mod:`.player`, :mod:`.wsfakes`,
+:mod:`.seams`, :mod:`.session`, :mod:`.unused`, :mod:`.plugin` (pytest hooks).
 """
 
 from pytest_orgo.cassettes.config import CassetteConfig

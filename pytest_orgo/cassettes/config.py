@@ -39,6 +39,7 @@ class CassetteConfig:
     scrub_fields: tuple[str, ...] = ()
     scrub_env: tuple[str, ...] = ()
     scrub_values: tuple[str, ...] = ()
+    scrub_defaults: bool = True
     serializer: str = "json"
     path: str | None = None
     name: str | None = None

@@ -61,6 +61,7 @@ class Interaction:
     seq: int = 0
     t_us: int = 0
     duration_us: int = 0
+    chunks: list[tuple[int, int]] = field(default_factory=list)  # streamed: (size, t_us)
 
 
 @dataclass
@@ -97,6 +98,15 @@ class CassetteData:
         seqs = [i.seq for i in self.interactions] + [c.seq for c in self.connections]
         seqs += [f.seq for c in self.connections for f in c.frames]
         return max(seqs, default=0)
+
+
+def split(body: bytes, chunks: list[tuple[int, int]]) -> list[bytes]:
+    """A streamed body cut at its recorded chunk sizes."""
+    parts, at = [], 0
+    for size, _ in chunks:
+        parts.append(body[at : at + size])
+        at += size
+    return parts
 
 
 # -- encoding -------------------------------------------------------------------------
@@ -167,6 +177,8 @@ def to_document(data: CassetteData) -> tuple[dict[str, Any], bytes]:
             "t_us": i.t_us,
             "duration_us": i.duration_us,
         }
+        if i.chunks:
+            entry["chunks"] = [[size, t_us] for size, t_us in i.chunks]
         if len(request_body) > 1:  # binary: vcrpy sees "", we keep the bytes beside
             entry["request_body"] = {k: v for k, v in request_body.items() if k != "string"}
         interactions.append(entry)
@@ -211,6 +223,16 @@ def _body_in(body: Any, sidecar: bytes | None, where: str) -> bytes:
     return _body_in(body.get("string"), sidecar, where)
 
 
+def _chunks_in(raw: Any, size: int, where: str) -> list[tuple[int, int]]:
+    chunks = [(int(c[0]), int(c[1])) for c in raw or []]
+    if chunks and sum(c[0] for c in chunks) != size:
+        raise CassetteError(
+            f"{where}: its chunk sizes add up to {sum(c[0] for c in chunks)} bytes, "
+            f"its response body has {size}"
+        )
+    return chunks
+
+
 def _headers_in(headers: Any) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for name, value in (headers or {}).items():
@@ -251,6 +273,7 @@ def from_document(document: Any, sidecar: bytes | None = None) -> CassetteData:
         request, response = raw["request"], raw["response"]
         request_body = _body_in(raw.get("request_body") or request.get("body"), sidecar, where)
         status = response.get("status") or {}
+        response_body = _body_in(response.get("body"), sidecar, where)
         data.interactions.append(
             Interaction(
                 method=str(request["method"]).upper(),
@@ -260,10 +283,11 @@ def from_document(document: Any, sidecar: bytes | None = None) -> CassetteData:
                 status=int(status.get("code", 200)),
                 reason=str(status.get("message") or ""),
                 response_headers=_headers_in(response.get("headers")),
-                response_body=_body_in(response.get("body"), sidecar, where),
+                response_body=response_body,
                 seq=int(raw.get("seq", n + 1)),
                 t_us=int(raw.get("t_us", 0)),
                 duration_us=int(raw.get("duration_us", 0)),
+                chunks=_chunks_in(raw.get("chunks"), len(response_body), where),
             )
         )
     for n, raw in enumerate(document.get("websockets") or []):

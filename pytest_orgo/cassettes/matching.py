@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from ipaddress import ip_address
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
+from pytest_orgo.cassettes.credentials import is_secret_param
 from pytest_orgo.routing import is_orgo_host, map_ws_url
 
 ORGO_HTTP = "https://www.orgo.ai"
@@ -104,20 +105,22 @@ def request_key(
         elif name == "path":
             key.append(parts.path or "/")
         elif name == "query":
-            key.append(
-                "&".join(
-                    f"{k}={v}" for k, v in sorted(parse_qsl(parts.query, keep_blank_values=True))
-                )
-            )
+            key.append(canonical_query(parts.query))
         elif name == "body":
             key.append(digest(canonical_body(body, content_type)))
     return tuple(key)
 
 
+def canonical_query(query: str) -> str:
+    """Sorted parameters; a credential's value (``token=``, ``key=``...) compares by name
+    only, so a replay with another key (or a constant wrong one) still matches."""
+    pairs = sorted(parse_qsl(query, keep_blank_values=True))
+    return "&".join(f"{k}={'<secret>' if is_secret_param(k) else v}" for k, v in pairs)
+
+
 def ws_key(url: str) -> str:
     parts = urlsplit(canonical_url(url))
-    query = "&".join(f"{k}={v}" for k, v in sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, canonical_query(parts.query), ""))
 
 
 def content_type(headers: Iterable[tuple[str, str]]) -> str:

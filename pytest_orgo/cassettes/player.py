@@ -45,12 +45,14 @@ class Player:
         label: str,
         pace: str = "fast",
         start_ns: int | None = None,
+        learn: Callable[[str], None] | None = None,
     ) -> None:
         self.data = data
         self.bindings = bindings
         self.match_on = match_on
         self.label = label
         self.pace = pace
+        self.learn = learn or (lambda text: None)  # secrets in a text frame the client sends
         self.start_ns = time.monotonic_ns() if start_ns is None else start_ns
         self.errors: list[str] = []
         self.index: dict[matching.Key, deque[Interaction]] = {}
@@ -63,6 +65,7 @@ class Player:
         self.ws_index: dict[str, deque[Connection]] = {}
         for connection in data.connections:
             self.ws_index.setdefault(matching.ws_key(connection.url), deque()).append(connection)
+        self.scripts: list[Script] = []
         self.used: set[int] = set()  # seq of every recorded item this run consumed
         client = [i.seq for i in data.interactions] + [c.seq for c in data.connections]
         client += [f.seq for c in data.connections for f in c.frames if f.direction == "send"]
@@ -122,17 +125,17 @@ class Player:
             if time.monotonic() > deadline:
                 raise self._order_error(seq, what)
             await asyncio.sleep(0.001)
-        delay = self._delay(t_us)
+        delay = self.delay(t_us)
         if delay > 0:
             await asyncio.sleep(delay)
 
-    def _delay(self, t_us: int) -> float:
+    def delay(self, t_us: int) -> float:
         if self.pace != "recorded":
             return 0.0
         return (self.start_ns + t_us * 1000 - time.monotonic_ns()) / 1e9
 
     def pace_until(self, t_us: int) -> None:
-        delay = self._delay(t_us)
+        delay = self.delay(t_us)
         if delay > 0:
             time.sleep(delay)
 
@@ -176,11 +179,21 @@ class Player:
                 return None
             connection = queue.popleft()
         self.consume(connection.seq)
-        return Script(self, connection)
+        script = Script(self, connection)
+        self.scripts.append(script)
+        return script
+
+    def release(self) -> None:
+        """Free what replayed connections hold (the session is over)."""
+        for script in self.scripts:
+            while script.cleanups:
+                script.cleanups.pop()()
 
     def ws_mismatch(self, url: str) -> CassetteMismatch:
-        wanted = matching.ws_key(self.bindings.to_placeholders(url))
-        best = matching.closest(wanted, [matching.ws_key(c.url) for c in self.data.connections])
+        wanted = matching.canonical_url(self.bindings.to_placeholders(url))
+        best = matching.closest(
+            wanted, [matching.canonical_url(c.url) for c in self.data.connections]
+        )
         hint = (
             f"the closest recorded one is\n    {best}"
             if best
@@ -213,6 +226,7 @@ class Script:
         self._send_at = 0
         self._recv_at = 0
         self.closed: Frame | None = None
+        self.cleanups: list[Callable[[], None]] = []  # run when the session stops
         self._lock = threading.Lock()
 
     @property
@@ -223,6 +237,7 @@ class Script:
         if isinstance(message, bytes | bytearray | memoryview):
             sent: Any = self.player.bindings.bytes_to_placeholders(bytes(message))
         else:
+            self.player.learn(str(message))
             sent = self.player.bindings.to_placeholders(str(message))
         with self._lock:
             expected = self.sends[self._send_at] if self._send_at < len(self.sends) else None
@@ -273,10 +288,23 @@ class Script:
         shown = frame.text[:120] if frame.kind == "text" else frame.kind
         return f"{shown!r} on {self.connection.url}"
 
+    def closing(self) -> Frame | None:
+        """The client closes: the server's recorded close reply (frames before it were
+        never read, as live), or None when the recording has none."""
+        with self._lock:
+            for n in range(self._recv_at, len(self.recvs)):
+                if self.recvs[n].kind == "close":
+                    self._recv_at = n + 1
+                    self.closed = self.recvs[n]
+                    return self.closed
+            if self.closed is None:
+                self.closed = Frame(direction="recv", kind="close", code=1000, ok=True)
+            return None
+
     def payload(self, frame: Frame) -> str | bytes:
         if frame.kind == "text":
             return self.player.bindings.from_placeholders(frame.text)
-        return frame.data
+        return self.player.bindings.bytes_from_placeholders(frame.data)
 
     def close(self) -> None:
         with self._lock:

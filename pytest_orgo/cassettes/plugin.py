@@ -55,7 +55,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "orgo_cassette(record_mode=, name=, path=, match_on=, filter_headers=, "
         "before_record_request=, before_record_response=, pace=, normalize_ids=, "
-        "scrub_fields=, scrub_env=, scrub_values=, "
+        "scrub_fields=, scrub_env=, scrub_values=, scrub_defaults=, "
         "serializer=, block_network=): record/replay this test's HTTP and WebSocket traffic",
     )
     ini = config.getini("orgo_record_mode")
@@ -210,7 +210,9 @@ def _orgo_cassette_active(request: pytest.FixtureRequest) -> Iterator[CassetteSe
     run = _run(request.config)
     if run is not None:
         keys.append(run.api_key)
-    session = CassetteSession(path, config, api_keys=keys, known=known)
+    root = Path(request.config.rootpath)
+    shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    session = CassetteSession(path, config, api_keys=keys, known=known, shown=shown)
     try:
         session.start()
     except CassetteError as exc:

@@ -105,6 +105,11 @@ class HttpRecorder:
             self._context.__exit__(None, None, None)
             self._context = None
 
+    def add(self, interaction: Interaction) -> None:
+        """An interaction recorded without vcrpy (a streamed httpx response)."""
+        with self._lock:
+            self.interactions.append(interaction)
+
     def append(self, request: Any, response: dict[str, Any]) -> None:
         """vcrpy's ``Cassette.append``: one finished interaction."""
         from vcr.filters import decode_response
@@ -268,14 +273,28 @@ class WsRecorder:
             elif opcode == abnf.OPCODE_BINARY:
                 recorder.message("recv", bytes(frame.data))
             elif opcode == abnf.OPCODE_CLOSE:
-                data = bytes(frame.data or b"")
-                code = struct.unpack("!H", data[:2])[0] if len(data) >= 2 else None
-                recorder.closed(
-                    code, data[2:].decode("utf-8", "replace"), code in (None, 1000, 1001)
-                )
+                recorder.closed(*_close_payload(frame.data))
             return opcode, frame
 
+        close = ws.close
+
+        def recorded_close(*args: Any, **kwargs: Any) -> None:
+            """A close the client starts: keep the server's reply (``on_close`` sees it)."""
+            was_open = ws.connected
+            close(*args, **kwargs)
+            reply = ws.close_frame
+            if was_open and reply is not None:
+                recorder.closed(*_close_payload(reply.data))
+
         ws.send, ws.recv_data_frame = recorded_send, recorded_recv_data_frame
+        ws.close = recorded_close
+
+
+def _close_payload(data: Any) -> tuple[int | None, str, bool]:
+    """(code, reason, clean) of a websocket-client close frame's payload."""
+    raw = bytes(data or b"")
+    code = struct.unpack("!H", raw[:2])[0] if len(raw) >= 2 else None
+    return code, raw[2:].decode("utf-8", "replace"), code in (None, 1000, 1001)
 
 
 def _close_of(exc: Any) -> tuple[int | None, str]:

@@ -25,25 +25,22 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
-from pytest_orgo.cassettes.format import CassetteData, Connection, Frame, Interaction
+from pytest_orgo.cassettes import credentials
+from pytest_orgo.cassettes.format import CassetteData, Connection, Frame, Interaction, split
+from pytest_orgo.cassettes.forms import ENCODED, ENCODED_BYTES, all_forms, encode, encoded_forms
 
 MIN_SECRET_LEN = 4  # shorter values are replaced where they are found, never hunted for
 MIN_ID_LEN = 6
 API_KEY = "<ORGO_API_KEY>"
 PLACEHOLDER = re.compile(r"<([A-Z][A-Z0-9_]*?)(?:_(\d+))?>")
+PLACEHOLDER_BYTES = re.compile(PLACEHOLDER.pattern.encode())
 UUID_RE = re.compile(
     r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
 )
 HEX8_RE = re.compile(r"^[0-9a-f]{8}$")
 INSTANCE_PATH = re.compile(r"/desktops/([0-9a-f]{8})(?=/|$)")
-
-
-def variants(value: str) -> set[str]:
-    """The forms a value takes in a URL or inside a JSON string."""
-    forms = {value, quote(value, safe=""), quote_plus(value), json.dumps(value)[1:-1]}
-    return {f for f in forms if f}
 
 
 @dataclass
@@ -58,6 +55,7 @@ class Bindings:
     _forward: re.Pattern[str] | None = None
     _forward_bytes: re.Pattern[bytes] | None = None
     _lookup: dict[str, str] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)  # placeholders written into the data
 
     def bind(self, value: str, kind: str, *, secret: bool = False, numbered: bool = True) -> str:
         """The placeholder for ``value`` (a new ``<KIND_n>`` the first time)."""
@@ -97,12 +95,19 @@ class Bindings:
         for value, placeholder in self.by_value.items():
             if len(value) < MIN_SECRET_LEN:
                 continue
-            for form in variants(value):
-                lookup.setdefault(form, placeholder)
+            lookup.setdefault(value, placeholder)
+            forms = encoded_forms(value, placeholder, base64_too=placeholder in self.secret)
+            for form, encoded in forms.items():
+                lookup.setdefault(form, encoded)
         self._lookup = lookup
         alternatives = "|".join(re.escape(v) for v in sorted(lookup, key=len, reverse=True))
         self._forward = re.compile(alternatives or r"(?!x)x")
         self._forward_bytes = re.compile(alternatives.encode("utf-8") or rb"(?!x)x")
+
+    def _placeholder(self, form: str) -> str:
+        placeholder = self._lookup[form]
+        self.used.add(placeholder.split(".")[0] + ">" if "." in placeholder else placeholder)
+        return placeholder
 
     def to_placeholders(self, text: str) -> str:
         if not self.by_value or not text:
@@ -110,7 +115,7 @@ class Bindings:
         if self._forward is None:
             self._compile()
         assert self._forward is not None
-        return self._forward.sub(lambda m: self._lookup[m.group()], text)
+        return self._forward.sub(lambda m: self._placeholder(m.group()), text)
 
     def bytes_to_placeholders(self, data: bytes) -> bytes:
         if not self.by_value or not data:
@@ -118,12 +123,32 @@ class Bindings:
         if self._forward_bytes is None:
             self._compile()
         assert self._forward_bytes is not None
-        return self._forward_bytes.sub(lambda m: self._lookup[m.group().decode()].encode(), data)
+        return self._forward_bytes.sub(
+            lambda m: self._placeholder(m.group().decode()).encode(), data
+        )
 
     def from_placeholders(self, text: str) -> str:
         if "<" not in text:
             return text
+        text = ENCODED.sub(lambda m: self._encoded(*m.groups()), text)
         return PLACEHOLDER.sub(lambda m: self.value_of(m.group()), text)
+
+    def bytes_from_placeholders(self, data: bytes) -> bytes:
+        """Binary bodies and frames too: a key scrubbed out of a downloaded file comes
+        back byte-exact on replay."""
+        if b"<" not in data:
+            return data
+        data = ENCODED_BYTES.sub(self._encoded_bytes, data)
+        return PLACEHOLDER_BYTES.sub(lambda m: self.value_of(m.group().decode()).encode(), data)
+
+    def _encoded_bytes(self, match: re.Match[bytes]) -> bytes:
+        inner, encoding, offset = match.groups()
+        return self._encoded(
+            inner.decode(), encoding.decode(), offset.decode() if offset else None
+        ).encode()
+
+    def _encoded(self, inner: str, encoding: str, offset: str | None) -> str:
+        return encode(self.value_of(f"<{inner}>"), encoding, offset)
 
     def value_of(self, placeholder: str) -> str:
         value = self.by_placeholder.get(placeholder)
@@ -157,16 +182,20 @@ class ScrubConfig:
     env: tuple[str, ...] = ()  # environment variables whose values are secrets
     values: tuple[str, ...] = ()  # literal secret values
     normalize_ids: bool = False
+    defaults: bool = True  # every service's credentials (:mod:`.credentials`), not only Orgo's
 
 
 def prebind(bindings: Bindings, config: ScrubConfig) -> None:
-    """Secrets known before any traffic: the API key(s), configured env vars and values."""
+    """Secrets known before any traffic: the API key(s), configured env vars and values,
+    and (by default) every environment variable whose name says it holds a secret."""
     for key in config.api_keys:
         if key:
             bindings.bind_as(key, API_KEY, secret=True)
-    for name in config.env:
-        value = os.environ.get(name)
-        if value:
+    env = [(name, os.environ.get(name, "")) for name in config.env]
+    if config.defaults:
+        env += sorted(credentials.secret_env(os.environ))
+    for name, value in env:
+        if value and value not in bindings.by_value:
             bindings.bind_as(value, f"<ENV_{name.upper()}>", secret=True)
     for value in config.values:
         bindings.bind(value, "SECRET", secret=True)
@@ -183,6 +212,23 @@ def _json(text: str) -> Any:
         return json.loads(text)
     except ValueError:
         return None
+
+
+# a key inside a run of base64 characters is never a key (it has token characters on both
+# sides), so a long pure-base64 string (a screenshot) is not scanned for key shapes
+LONG_STRING = 1024
+BASE64_RUN = re.compile(r"[A-Za-z0-9+/=]+")
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
 
 
 def _walk(node: Any) -> Iterator[tuple[str, Any]]:
@@ -202,6 +248,13 @@ class Discoverer:
         self.bindings = bindings
         self.config = config
         self.fields = {f.lower() for f in config.fields}
+        self.defaults = config.defaults
+
+    def _secret(self, value: str, kind: str) -> None:
+        """A credential found by a generic rule (a name, a shape): bound when it is
+        plausibly one, so a ``tokens: 12`` or a ``Cookie: consent=1`` is left alone."""
+        if len(value) >= credentials.MIN_ENV_SECRET and not value.isdigit():
+            self.bindings.bind(value, kind, secret=True)
 
     def url(self, url: str) -> None:
         parts = urlsplit(url)
@@ -210,6 +263,10 @@ class Discoverer:
                 self.bindings.bind(value, "VNC_PASSWORD", secret=True)
             elif name.lower() in self.fields and value:
                 self.bindings.bind(value, name.upper(), secret=True)
+            elif self.defaults and credentials.is_secret_param(name):
+                self._secret(value, credentials.kind_of(name))
+        if self.defaults:
+            self.keys(url)
         if self.config.normalize_ids:
             for instance in INSTANCE_PATH.findall(parts.path):
                 self.bindings.bind(instance, "INSTANCE_ID")
@@ -217,14 +274,38 @@ class Discoverer:
 
     def headers(self, headers: dict[str, list[str]]) -> None:
         for name, values in headers.items():
-            if name.lower() not in ("authorization", "proxy-authorization"):
-                continue
+            lowered = name.lower()
             for value in values:
-                scheme, _, token = value.partition(" ")
-                if scheme.lower() == "bearer" and token:
-                    self.bindings.bind(token.strip(), "BEARER_TOKEN", secret=True)
-                elif value:
-                    self.bindings.bind(value, "AUTHORIZATION", secret=True)
+                if lowered in ("authorization", "proxy-authorization"):
+                    self.authorization(value)
+                elif not self.defaults:
+                    continue
+                elif lowered == "cookie":
+                    for pair in value.split(";"):
+                        self._secret(pair.partition("=")[2].strip(), "COOKIE")
+                elif lowered == "set-cookie":
+                    self._secret(value.split(";")[0].partition("=")[2].strip(), "COOKIE")
+                elif credentials.is_secret_header(lowered):
+                    self.keys(value)  # a provider key keeps its provider's name
+                    self._secret(value.strip(), credentials.kind_of(name))
+                else:
+                    self.keys(value)
+
+    def authorization(self, value: str) -> None:
+        scheme, _, token = value.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() == "bearer" and token:
+            self.keys(token)
+            self.bindings.bind(token, "BEARER_TOKEN", secret=True)
+        elif token and self.defaults:  # Basic, Token, Bot, ApiKey...: the credential
+            self.bindings.bind(token, "AUTHORIZATION", secret=True)
+        elif value:
+            self.bindings.bind(value, "AUTHORIZATION", secret=True)
+
+    def keys(self, text: str) -> None:
+        """Values shaped like a well-known provider's key, wherever they are."""
+        for kind, value in credentials.provider_keys(text):
+            self.bindings.bind(value, kind, secret=True)
 
     def text(self, text: str, *, password_field: bool = False) -> None:
         document = _json(text)
@@ -246,6 +327,14 @@ class Discoverer:
                     and HEX8_RE.match(value)
                 ):
                     self.bindings.bind(value, "INSTANCE_ID")
+                elif self.defaults and isinstance(value, str) and credentials.is_secret_field(key):
+                    self._secret(value, credentials.kind_of(key))
+        if self.defaults and document is None:
+            self.keys(text)
+        elif self.defaults:  # each string, but not a screenshot's megabytes of base64
+            for value in _strings(document):
+                if len(value) < LONG_STRING or not BASE64_RUN.fullmatch(value):
+                    self.keys(value)
         if self.config.normalize_ids:
             self.ids(text)
 
@@ -257,6 +346,7 @@ class Discoverer:
         self.url(i.uri)
         self.headers(i.request_headers)
         self.text(_decoded(i.request_body))
+        self.headers(i.response_headers)
         self.text(
             _decoded(i.response_body), password_field=urlsplit(i.uri).path.endswith("/vnc-password")
         )
@@ -327,12 +417,24 @@ def apply(data: CassetteData, bindings: Bindings) -> None:
         i.request_headers = headers(i.request_headers)
         i.response_headers = headers(i.response_headers)
         i.request_body = raw(i.request_body)
-        i.response_body = raw(i.response_body)
+        whole = raw(i.response_body)
+        if i.chunks:  # each chunk on its own, unless a secret straddles two: then one
+            parts = [raw(p) for p in split(i.response_body, i.chunks)]
+            times = [t for _, t in i.chunks]
+            i.chunks = (
+                [(len(p), t) for p, t in zip(parts, times, strict=True)]
+                if b"".join(parts) == whole
+                else [(len(whole), times[-1])]
+            )
+        i.response_body = whole
     for c in data.connections:
         c.url = text(c.url)
         for f in c.frames:
             f.text, f.data, f.reason = text(f.text), raw(f.data), text(f.reason)
-    data.placeholders = sorted(set(data.placeholders) | set(bindings.by_placeholder))
+    unused_env = {
+        p for p in bindings.by_placeholder if p.startswith("<ENV_") and p not in bindings.used
+    }  # every secret-named variable of the machine is bound; list only those met
+    data.placeholders = sorted(set(data.placeholders) | set(bindings.by_placeholder) - unused_env)
 
 
 # -- the last check -------------------------------------------------------------------
@@ -360,7 +462,7 @@ def find_leak(
     """The channel still holding a known secret, or None. Scans the serialized bytes (and
     sidecar) for each secret in each of its encodings; names the channel from the model."""
     for value, placeholder in secret_values.items():
-        needles = [v.encode("utf-8") for v in variants(value)]
+        needles = [v.encode("utf-8") for v in all_forms(value)]
         found_in = [
             name
             for name, blob in (("cassette", serialized), ("sidecar", sidecar))

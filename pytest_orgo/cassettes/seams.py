@@ -4,9 +4,10 @@ The seams are the ones :mod:`pytest_orgo.routing` uses, one level up, so they si
 fake-mode routing (a replayed request never reaches the fake) and are looked up at call
 time (code that did ``from websockets.sync.client import connect`` at import is covered):
 
-* httpx: ``Client._transport_for_url`` / ``AsyncClient._transport_for_url`` return a
-  transport that answers from the cassette, else passes to the real one - whatever
-  transport the client was built with (the fake's in-memory one included).
+* httpx, and its fork ``httpx2`` (which the ``openai`` SDK uses):
+  ``Client._transport_for_url`` / ``AsyncClient._transport_for_url`` return a transport
+  that answers from the cassette, else passes to the real one - whatever transport the
+  client was built with (the fake's in-memory one included).
 * requests (and so the official SDK): ``HTTPAdapter.send``.
 * websockets: ``reconnect.connect`` (sync) and ``connect.connect`` (asyncio).
 * websocket-client: ``WebSocket.connect``.
@@ -18,9 +19,20 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any, Protocol
 
 import httpx
+
+
+def httpx_modules() -> list[ModuleType]:
+    """httpx, and httpx2 where it is installed."""
+    modules: list[ModuleType] = [httpx]
+    try:
+        import httpx2
+    except ImportError:
+        return modules
+    return [*modules, httpx2]
 
 
 class NetworkBlockedError(RuntimeError):
@@ -30,11 +42,9 @@ class NetworkBlockedError(RuntimeError):
 class Handler(Protocol):
     """What the seams call (implemented by :class:`~.session.CassetteSession`)."""
 
-    def httpx_sync(self, request: httpx.Request, inner: httpx.BaseTransport) -> httpx.Response: ...
+    def httpx_sync(self, request: Any, inner: Any, mod: ModuleType) -> Any: ...
 
-    async def httpx_async(
-        self, request: httpx.Request, inner: httpx.AsyncBaseTransport
-    ) -> httpx.Response: ...
+    async def httpx_async(self, request: Any, inner: Any, mod: ModuleType) -> Any: ...
 
     def requests_send(self, adapter: Any, request: Any, send: Callable[[], Any]) -> Any: ...
 
@@ -48,15 +58,16 @@ class Handler(Protocol):
 class _Transport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Per request: the cassette first, then the client's own transport."""
 
-    def __init__(self, handler: Handler, inner: Any) -> None:
+    def __init__(self, handler: Handler, inner: Any, mod: ModuleType) -> None:
         self.handler = handler
         self.inner = inner
+        self.mod = mod
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return self.handler.httpx_sync(request, self.inner)
+    def handle_request(self, request: Any) -> Any:
+        return self.handler.httpx_sync(request, self.inner, self.mod)
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self.handler.httpx_async(request, self.inner)
+    async def handle_async_request(self, request: Any) -> Any:
+        return await self.handler.httpx_async(request, self.inner, self.mod)
 
     def close(self) -> None:  # the client closes its own transports
         return None
@@ -89,18 +100,22 @@ class Seams:
             self._undo.pop()()
 
     def _httpx(self) -> None:
+        for mod in httpx_modules():
+            self._httpx_of(mod)
+
+    def _httpx_of(self, mod: ModuleType) -> None:
         handler = self.handler
-        sync_pick = httpx.Client._transport_for_url
-        async_pick = httpx.AsyncClient._transport_for_url
+        sync_pick = mod.Client._transport_for_url
+        async_pick = mod.AsyncClient._transport_for_url
 
-        def pick(client: httpx.Client, url: httpx.URL) -> httpx.BaseTransport:
-            return _Transport(handler, sync_pick(client, url))
+        def pick(client: Any, url: Any) -> Any:
+            return _Transport(handler, sync_pick(client, url), mod)
 
-        def apick(client: httpx.AsyncClient, url: httpx.URL) -> httpx.AsyncBaseTransport:
-            return _Transport(handler, async_pick(client, url))
+        def apick(client: Any, url: Any) -> Any:
+            return _Transport(handler, async_pick(client, url), mod)
 
-        self._patch(httpx.Client, "_transport_for_url", pick)
-        self._patch(httpx.AsyncClient, "_transport_for_url", apick)
+        self._patch(mod.Client, "_transport_for_url", pick)
+        self._patch(mod.AsyncClient, "_transport_for_url", apick)
 
     def _requests(self) -> None:
         try:

@@ -14,21 +14,22 @@ Record modes mean what vcrpy's do:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
-
-import httpx
 
 from pytest_orgo.cassettes import scrub, wsfakes
 from pytest_orgo.cassettes.config import CassetteConfig
-from pytest_orgo.cassettes.format import CassetteData, Interaction
+from pytest_orgo.cassettes.format import CassetteData, Interaction, split
 from pytest_orgo.cassettes.matching import canonical_url, content_type
-from pytest_orgo.cassettes.player import CassetteMismatch, Player
+from pytest_orgo.cassettes.player import CassetteMismatch, Player, Script
 from pytest_orgo.cassettes.recorder import STARTED, Clock, HttpRecorder, WsRecorder
-from pytest_orgo.cassettes.seams import Seams
+from pytest_orgo.cassettes.seams import Seams, httpx_modules
 from pytest_orgo.cassettes.store import read_cassette, write_cassette
+from pytest_orgo.cassettes.streams import RecordingStream, flavour, interaction_of
 
 _DROPPED = ("content-length", "content-encoding", "transfer-encoding")
 
@@ -37,16 +38,18 @@ def _pre_vcr_transports() -> dict[tuple[type, str], Callable[..., Any]]:
     """httpx transport methods as they are *before* vcrpy patches them (fake-mode routing
     included): vcrpy's stub is then wrapped around these, once, for every transport."""
     found: dict[tuple[type, str], Callable[..., Any]] = {}
-    classes = (
-        httpx.HTTPTransport,
-        httpx.AsyncHTTPTransport,
-        httpx.WSGITransport,
-        httpx.ASGITransport,
-    )
-    for cls in (*classes, httpx.MockTransport):
-        for name in ("handle_request", "handle_async_request"):
-            if name in vars(cls):
-                found[(cls, name)] = vars(cls)[name]
+    for mod in httpx_modules():
+        classes = (
+            mod.HTTPTransport,
+            mod.AsyncHTTPTransport,
+            mod.WSGITransport,
+            mod.ASGITransport,
+            mod.MockTransport,
+        )
+        for cls in classes:
+            for name in ("handle_request", "handle_async_request"):
+                if name in vars(cls):
+                    found[(cls, name)] = vars(cls)[name]
     return found
 
 
@@ -82,8 +85,10 @@ class CassetteSession:
         *,
         api_keys: Iterable[str] = (),
         known: dict[str, str] | None = None,
+        shown: str | None = None,
     ) -> None:
         self.path = path
+        self.shown = shown or str(path)  # the path as the user knows it, in messages
         self.config = config
         self.mode = config.record_mode
         self.scrub_config = scrub.ScrubConfig(
@@ -92,9 +97,15 @@ class CassetteSession:
             env=config.scrub_env,
             values=config.scrub_values,
             normalize_ids=config.normalize_ids,
+            defaults=config.scrub_defaults,
         )
         self.bindings = scrub.Bindings(generate=scrub.generate_value)
         scrub.prebind(self.bindings, self.scrub_config)
+        # replay meets the secrets a test sends by the rules that found them when recording
+        # (a constant key in the test, not in the environment, still reads as its placeholder)
+        self._finder = scrub.Discoverer(
+            self.bindings, dataclasses.replace(self.scrub_config, normalize_ids=False)
+        )
         for value, placeholder in (known or {}).items():
             if len(value) >= scrub.MIN_ID_LEN:
                 self.bindings.bind_as(
@@ -108,17 +119,18 @@ class CassetteSession:
         self.ws: WsRecorder | None = None
         self.seams = Seams(self)
         self._originals: dict[tuple[type, str], Callable[..., Any]] = {}
+        self._streams: list[RecordingStream] = []  # httpx bodies the client may still read
         self.saved = False
 
     # -- lifecycle --------------------------------------------------------------------
 
     def start(self) -> None:
         if self.mode != "all":
-            self.existing = read_cassette(self.path)
+            self.existing = read_cassette(self.path, self.shown)
         missing = self.existing is None
         self.recording = self.mode in ("all", "new_episodes") or (self.mode == "once" and missing)
         if self.mode != "all":
-            label = f"cassette {self.path}"
+            label = f"cassette {self.shown}"
             if self.existing is None and self.mode == "none":
                 label += " (it does not exist: record it with --orgo-record-mode=once)"
             data = self.existing or CassetteData()
@@ -129,6 +141,7 @@ class CassetteSession:
                 label=label,
                 pace=self.config.pace,
                 start_ns=self.clock.start_ns,
+                learn=self._finder.text,
             )
         if self.recording:
             first = self.existing.last_seq() if self.existing is not None else 0
@@ -141,6 +154,10 @@ class CassetteSession:
 
     def stop(self) -> None:
         self.seams.uninstall()
+        for stream in list(self._streams):  # never read to the end nor closed: keep what was
+            stream.finish()
+        if self.player is not None:
+            self.player.release()
         if self.http is not None:
             self.http.stop()
         if self.recording and self._recorded():
@@ -162,6 +179,7 @@ class CassetteSession:
             interactions=list(self.http.interactions if self.http else []),
             connections=list(self.ws.connections if self.ws else []),
         )
+        new.interactions.sort(key=lambda i: i.seq)  # streamed ones are added when read
         new.interactions = [i for i in map(self._hooked, new.interactions) if i is not None]
         for item in new.interactions:
             item.uri = canonical_url(item.uri)
@@ -190,6 +208,7 @@ class CassetteSession:
             final,
             serializer=self.config.serializer,
             secrets=self.bindings.secret_values(),
+            key_shapes=self.scrub_config.defaults,
         )
         self.saved = True
 
@@ -235,9 +254,13 @@ class CassetteSession:
     ) -> Interaction | None:
         if self.player is None:
             return None
+        headers = list(headers)
+        self._finder.url(url)
+        self._finder.headers({name: [value] for name, value in headers})
+        self._finder.text(body.decode("utf-8", "replace") if body else "")
         hit = self.player.match(method, url, body, content_type(headers))
-        if hit is not None:
-            self.player.pace_until(hit.t_us + hit.duration_us)
+        if hit is not None:  # a streamed body: its chunks are paced one by one
+            self.player.pace_until(hit.t_us + (0 if hit.chunks else hit.duration_us))
         return hit
 
     def _miss(self, method: str, url: str, body: bytes) -> None:
@@ -245,71 +268,78 @@ class CassetteSession:
             assert self.player is not None
             raise self.player.http_mismatch(method, url, body)
 
-    def _response_parts(self, hit: Interaction) -> tuple[list[tuple[str, str]], bytes]:
-        body = hit.response_body
-        if b"<" in body:
-            with contextlib.suppress(UnicodeDecodeError):
-                body = self.bindings.from_placeholders(body.decode("utf-8")).encode("utf-8")
+    def _response_parts(
+        self, hit: Interaction, *, streamed: bool = False
+    ) -> tuple[list[tuple[str, str]], bytes]:
+        body = self.bindings.bytes_from_placeholders(hit.response_body)
         headers = [
             (name, self.bindings.from_placeholders(value))
             for name, values in hit.response_headers.items()
             if name.lower() not in _DROPPED
             for value in values
         ]
-        headers.append(("content-length", str(len(body))))
+        if not streamed:
+            headers.append(("content-length", str(len(body))))
         return headers, body
 
-    def _httpx_response(self, hit: Interaction, request: httpx.Request) -> httpx.Response:
-        headers, body = self._response_parts(hit)
-        return httpx.Response(
+    def _httpx_response(self, hit: Interaction, request: Any, mod: ModuleType) -> Any:
+        headers, body = self._response_parts(hit, streamed=bool(hit.chunks))
+        stream: Any = mod.ByteStream(body)
+        if hit.chunks:
+            assert self.player is not None
+            parts = [
+                self.bindings.bytes_from_placeholders(p)
+                for p in split(hit.response_body, hit.chunks)
+            ]
+            stream = flavour(mod).replaying(
+                parts, [t for _, t in hit.chunks], self.player.pace_until, self.player.delay
+            )
+        return mod.Response(
             hit.status,
             headers=headers,
-            stream=httpx.ByteStream(body),
+            stream=stream,
             extensions={"reason_phrase": hit.reason.encode("ascii", "replace")}
             if hit.reason
             else {},
             request=request,
         )
 
-    def httpx_sync(self, request: httpx.Request, inner: httpx.BaseTransport) -> httpx.Response:
+    def httpx_sync(self, request: Any, inner: Any, mod: ModuleType) -> Any:
         body = request.read()
         hit = self._play(request.method, str(request.url), body, request.headers.multi_items())
         if hit is not None:
-            return self._httpx_response(hit, request)
+            return self._httpx_response(hit, request, mod)
         self._miss(request.method, str(request.url), body)
-        assert self.http is not None
-        from vcr.stubs.httpx_stubs import vcr_handle_request
-
         real = _real_method(self._originals, inner, "handle_request")
-        token = STARTED.set(self.clock.tick())
-        try:
-            response: httpx.Response = vcr_handle_request(self.http.cassette, real, httpx)(
-                inner, request
-            )
-            return response
-        finally:
-            STARTED.reset(token)
+        started = self.clock.tick()
+        return self._passed_through(request, body, real(inner, request), started, mod)
 
-    async def httpx_async(
-        self, request: httpx.Request, inner: httpx.AsyncBaseTransport
-    ) -> httpx.Response:
+    async def httpx_async(self, request: Any, inner: Any, mod: ModuleType) -> Any:
         body = await request.aread()
         hit = self._play(request.method, str(request.url), body, request.headers.multi_items())
         if hit is not None:
-            return self._httpx_response(hit, request)
+            return self._httpx_response(hit, request, mod)
         self._miss(request.method, str(request.url), body)
-        assert self.http is not None
-        from vcr.stubs.httpx_stubs import vcr_handle_async_request
-
         real = _real_method(self._originals, inner, "handle_async_request")
-        token = STARTED.set(self.clock.tick())
-        try:
-            response: httpx.Response = await vcr_handle_async_request(
-                self.http.cassette, real, httpx
-            )(inner, request)
-            return response
-        finally:
-            STARTED.reset(token)
+        started = self.clock.tick()
+        return self._passed_through(request, body, await real(inner, request), started, mod)
+
+    def _passed_through(
+        self, request: Any, body: bytes, response: Any, started: Any, mod: ModuleType
+    ) -> Any:
+        """The real response, its body kept as the client reads it (:mod:`.streams`)."""
+        http = self.http
+        assert http is not None
+
+        def done(stream: RecordingStream) -> None:
+            http.add(interaction_of(request, body, response, stream, started, self.clock.now_us()))
+            with contextlib.suppress(ValueError):
+                self._streams.remove(stream)
+
+        stream = flavour(mod).recording(response.stream, self.clock.now_us, done)
+        self._streams.append(stream)
+        response.stream = stream
+        return response
 
     def requests_send(self, adapter: Any, request: Any, send: Callable[[], Any]) -> Any:
         if (
@@ -350,8 +380,14 @@ class CassetteSession:
             raise self.player.ws_mismatch(url)
         return self.ws
 
+    def _open(self, url: str) -> Script | None:
+        if self.player is None:
+            return None
+        self._finder.url(url)
+        return self.player.open(url)
+
     def ws_sync(self, url: str, connect: Callable[[], Any]) -> Any:
-        script = self.player.open(url) if self.player is not None else None
+        script = self._open(url)
         if script is not None:
             return wsfakes.SyncConnection(script)
         recorder = self._ws_miss(url)
@@ -363,7 +399,7 @@ class CassetteSession:
             raise
 
     async def ws_async(self, url: str, connect: Callable[[], Any]) -> Any:
-        script = self.player.open(url) if self.player is not None else None
+        script = self._open(url)
         if script is not None:
             return wsfakes.AsyncConnection(script)
         recorder = self._ws_miss(url)
@@ -375,7 +411,7 @@ class CassetteSession:
             raise
 
     def ws_client(self, ws: Any, url: str, connect: Callable[[], Any]) -> Any:
-        script = self.player.open(url) if self.player is not None else None
+        script = self._open(url)
         if script is not None:
             wsfakes.replay_websocket_client(ws, script)
             return None

@@ -1,10 +1,11 @@
 """Where cassettes live and how they are written: atomically, one writer per file.
 
-* **Atomic**: bytes go to a temp file in the same directory (so ``os.replace`` is a rename
-  on one filesystem), are fsynced, then renamed over the target, and the directory is
-  fsynced. A reader - or a process killed mid-write - sees the old file or the new one,
-  never half of either. Leftover temp files of a killed writer are removed by the next
-  write of the same cassette.
+* **Atomic**: bytes go to a temp file beside the cassettes (in their git-ignored
+  ``.orgo-tmp/``, so ``os.replace`` is a rename on one filesystem), are fsynced, then
+  renamed over the target, and the directory is fsynced. A reader - or a process killed
+  mid-write - sees the old file or the new one, never half of either. Leftover temp files
+  of a killed writer are never committed and are swept by the next write or session
+  (:mod:`.temps`).
 * **Sidecar first**: the sidecar is named after its own hash, written before the cassette
   that points at it, and older sidecars are deleted only after the new cassette is in
   place. Killed anywhere in between, the old cassette still has its old sidecar.
@@ -24,13 +25,16 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+import yaml
 from filelock import FileLock
 
 from pytest_orgo.cassettes import format as fmt
+from pytest_orgo.cassettes.credentials import provider_keys
+from pytest_orgo.cassettes.loading import RESTORE, document_of
 from pytest_orgo.cassettes.scrub import find_leak
+from pytest_orgo.cassettes.temps import make_temp, sweep, sweep_once
 
 EXTENSIONS = (".yaml", ".yml", ".json")
-TEMP_MARK = ".orgo-tmp-"
 CHUNK = 1 << 20
 
 
@@ -63,7 +67,7 @@ def atomic_write(
     ``on_chunk(n)`` runs after the n-th chunk reached the temp file (a test seam: a
     writer can be paused there and killed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", dir=path.parent)
+    fd, temp = make_temp(path)
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 would make cassettes private
         with os.fdopen(fd, "wb") as out:
@@ -94,17 +98,17 @@ def _chunks(data: bytes) -> Iterable[bytes]:
 
 
 def _remove_stale(path: Path, keep_sidecar: str | None) -> None:
-    """Temp files a killed writer left, and sidecars no longer referenced."""
+    """Temp files killed writers left, and sidecars no longer referenced."""
+    sweep(path.parent)
     stem = path.stem
     for other in path.parent.iterdir():
         name = other.name
-        stale_temp = name.startswith(f".{path.name}{TEMP_MARK}")
         stale_sidecar = (
             name.startswith(f"{stem}.") and name.endswith(".bin") and name != keep_sidecar
         )
         if stale_sidecar and name.count(".") != stem.count(".") + 2:
             stale_sidecar = False  # another test's "<stem>.<more>.<sha>.bin"
-        if stale_temp or stale_sidecar:
+        if stale_sidecar:
             with contextlib.suppress(OSError):
                 other.unlink()
 
@@ -115,9 +119,12 @@ def write_cassette(
     *,
     serializer: str = "json",
     secrets: dict[str, str] | None = None,
+    key_shapes: bool = False,
     on_chunk: Callable[[int], None] | None = None,
 ) -> None:
-    """Serialize, check for secrets, and write sidecar then cassette, under the path's lock."""
+    """Serialize, check for secrets, and write sidecar then cassette, under the path's lock.
+    ``key_shapes``: also refuse text still holding a value shaped like a provider's key
+    (one a ``before_record_*`` hook put back, say)."""
     document, blob = fmt.to_document(data)
     sidecar = fmt.sidecar_name(path.stem, blob) if blob else None
     if sidecar is not None:
@@ -128,6 +135,12 @@ def write_cassette(
         }
     text = fmt.dumps(document, serializer).encode("utf-8")
     leak = find_leak(data, text, blob, secrets or {})
+    if leak is None and key_shapes:
+        shaped = next(provider_keys(text.decode("utf-8")), None)
+        if shaped is not None:
+            leak = (
+                f"the serialized cassette (a value shaped like a {shaped[0]}: {shaped[1][:8]}...)"
+            )
     if leak is not None:
         raise SecretLeakError(
             f"refusing to save cassette {path}: a known secret is still in {leak}"
@@ -141,14 +154,18 @@ def write_cassette(
         _remove_stale(path, sidecar)
 
 
-def read_cassette(path: Path) -> fmt.CassetteData | None:
-    """The cassette at ``path`` (with its sidecar checked), or None if there is none."""
+def read_cassette(path: Path, shown: str | None = None) -> fmt.CassetteData | None:
+    """The cassette at ``path`` (with its sidecar checked), or None if there is none.
+    Anything else raises :class:`~.format.CassetteError` naming ``shown`` (the path as
+    the user knows it), what is wrong and what to do."""
+    shown = shown or str(path)
+    sweep_once(path.parent)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return None
-    document = fmt.loads(text)
-    meta = (document.get("orgo") or {}).get("sidecar") if isinstance(document, dict) else None
+    document = document_of(raw, shown)
+    meta = (document.get("orgo") or {}).get("sidecar")
     blob = None
     if meta:
         sidecar = path.parent / str(meta["file"])
@@ -156,20 +173,27 @@ def read_cassette(path: Path) -> fmt.CassetteData | None:
             blob = sidecar.read_bytes()
         except FileNotFoundError:
             raise fmt.CassetteError(
-                f"cassette {path} needs its sidecar {sidecar.name}, which is missing"
+                f"cassette {shown} needs its sidecar {sidecar.name}, which is missing: {RESTORE}"
             ) from None
-        fmt.check_sidecar(meta, blob, sidecar.name)
+        try:
+            fmt.check_sidecar(meta, blob, sidecar.name)
+        except fmt.CassetteError as exc:
+            raise fmt.CassetteError(f"cassette {shown}: {exc}") from None
     try:
         return fmt.from_document(document, blob)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise fmt.CassetteError(f"cassette {path} is malformed: {exc!r}") from exc
+    except fmt.CassetteError as exc:
+        raise fmt.CassetteError(f"cassette {shown}: {exc}; {RESTORE}") from None
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        raise fmt.CassetteError(
+            f"cassette {shown} is malformed ({type(exc).__name__}: {exc}); {RESTORE}"
+        ) from None
 
 
 def sidecar_of(path: Path) -> str | None:
     """The sidecar file name a cassette refers to (for the unused-cassette report)."""
     try:
         document = fmt.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, yaml.YAMLError):
         return None
     meta = (document.get("orgo") or {}).get("sidecar") if isinstance(document, dict) else None
     return str(meta["file"]) if meta else None

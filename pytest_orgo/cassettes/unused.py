@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_orgo.cassettes.store import EXTENSIONS, TEMP_MARK, sidecar_of
+from pytest_orgo.cassettes.store import EXTENSIONS, sidecar_of
+from pytest_orgo.cassettes.temps import TEMP_MARK
 
 
 @dataclass
@@ -64,7 +65,9 @@ class Usage:
             found += _unused_in(folder, self.names.get(module, set()), self.used)
         if scan_orphans:
             for root in sorted(r for r in roots if r.is_dir()):
-                for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+                for folder in sorted(
+                    p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
+                ):
                     if str(folder) not in self.dirs and folder.name not in self.modules:
                         found += _unused_in(folder, set(), set())
         return found

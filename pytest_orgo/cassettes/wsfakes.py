@@ -10,12 +10,19 @@ checks what is sent against the recording and hands back what was received:
   ``async with connect(...)``.
 * ``websocket-client``: the real ``websocket.WebSocket`` object, its I/O methods replaced
   on the instance (``create_connection`` returns the object it built, so the object
-  itself must be the replaying one).
+  itself must be the replaying one). ``WebSocketApp.run_forever`` (the SDK's
+  ``computer.prompt()``) runs unchanged on top of it: its dispatcher selects on
+  ``ws.sock``, so the replaying object gets an always-readable local socket there
+  (:class:`_AlwaysReadable`); each turn of the loop then asks the script for the next
+  frame, which waits on the ordering gate like any receive, and the callbacks fire with
+  the recorded frames in order. A close the client starts reads the recorded close reply,
+  so ``on_close`` sees the code the server answered with.
 """
 
 from __future__ import annotations
 
 import asyncio
+import socket
 import struct
 import threading
 import uuid
@@ -182,11 +189,51 @@ def _join(parts: Any) -> str | bytes:
     return b"".join(bytes(i) for i in items)
 
 
+class _AlwaysReadable:
+    """Stands in for ``ws.sock`` under ``run_forever``: a local socket pair with a byte
+    that is never read, so ``select`` (and the SSL dispatcher's ``pending()``) always says
+    "readable" and the real wait happens in the script. No network socket is opened."""
+
+    def __init__(self) -> None:
+        self._ours, self._theirs = socket.socketpair()
+        self._theirs.send(b"\0")
+        self._timeout: float | None = None
+        self._closed = False
+
+    def fileno(self) -> int:
+        return self._ours.fileno()
+
+    def pending(self) -> bool:
+        return True
+
+    def settimeout(self, timeout: float | None) -> None:
+        self._timeout = timeout
+
+    def gettimeout(self) -> float | None:
+        return self._timeout
+
+    def shutdown(self, how: int = socket.SHUT_RDWR) -> None:
+        return None
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._ours.close()
+            self._theirs.close()
+
+
+def _close_abnf(abnf: Any, frame: Frame) -> Any:
+    data = b"" if frame.code is None else struct.pack("!H", frame.code) + frame.reason.encode()
+    return abnf(1, 0, 0, 0, abnf.OPCODE_CLOSE, 0, data)
+
+
 def replay_websocket_client(ws: Any, script: Script) -> None:
-    """Turn a ``websocket.WebSocket`` into a replaying one (no socket is ever opened)."""
+    """Turn a ``websocket.WebSocket`` into a replaying one (no network socket is opened)."""
     import websocket
 
     abnf = websocket.ABNF
+    readable = _AlwaysReadable()
+    script.cleanups.append(readable.close)
 
     def send(payload: Any, opcode: int = abnf.OPCODE_TEXT) -> int:
         if opcode == abnf.OPCODE_TEXT:
@@ -194,9 +241,8 @@ def replay_websocket_client(ws: Any, script: Script) -> None:
         elif opcode == abnf.OPCODE_BINARY:
             script.send(bytes(payload))
         elif opcode == abnf.OPCODE_CLOSE:
-            script.close()
-            ws.connected = False
-        return len(payload)
+            close()
+        return max(len(payload), 1)
 
     def recv_data_frame(control_frame: bool = False) -> tuple[int, Any]:
         if not ws.connected and script.closed is not None and script.closed.seq == 0:
@@ -210,16 +256,24 @@ def replay_websocket_client(ws: Any, script: Script) -> None:
                 raise websocket.WebSocketConnectionClosedException(
                     "Connection to remote host was lost."
                 )
-            data = struct.pack("!H", frame.code) + frame.reason.encode()
-            return abnf.OPCODE_CLOSE, abnf(1, 0, 0, 0, abnf.OPCODE_CLOSE, 0, data)
+            return abnf.OPCODE_CLOSE, _close_abnf(abnf, frame)
         payload = script.payload(frame)
         opcode = abnf.OPCODE_TEXT if isinstance(payload, str) else abnf.OPCODE_BINARY
         data = payload.encode("utf-8") if isinstance(payload, str) else payload
         return opcode, abnf(1, 0, 0, 0, opcode, 0, data)
 
     def close(status: int = 1000, reason: Any = b"", timeout: float | None = 3) -> None:
-        script.close()
+        if not ws.connected:  # as websocket-client: closing twice is a no-op
+            return
         ws.connected = False
+        reply = script.closing()
+        ws.close_frame = _close_abnf(abnf, reply) if reply is not None else None
+        readable.close()
+
+    def shutdown() -> None:
+        ws.connected = False
+        script.close()
+        readable.close()
 
     def nothing(*args: Any, **kwargs: Any) -> None:
         return None
@@ -228,6 +282,8 @@ def replay_websocket_client(ws: Any, script: Script) -> None:
     ws.recv_data_frame = recv_data_frame
     ws.close = close
     ws.send_close = close
-    ws.ping = ws.pong = ws.abort = ws.shutdown = nothing
+    ws.shutdown = ws.abort = shutdown
+    ws.ping = ws.pong = nothing
+    ws.sock = readable
     ws.connected = True
     ws.handshake_response = SimpleNamespace(status=101, headers={}, subprotocol=None)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from cassette_helpers import run_subprocess
-from conftest import FakeProcess
+from tests.cassettes.conftest import FakeProcess
 
 INNER_CONFTEST = """
 import json, os, socket
@@ -113,7 +113,7 @@ def test_record_live_then_replay_offline(
     assert [r["replaying"] for r in recorded] == [False] * 4
 
     fake_process.stop()  # no server from here on
-    files = sorted((pytester.path / "cassettes" / "test_e2e").iterdir())
+    files = sorted(p for p in (pytester.path / "cassettes" / "test_e2e").iterdir() if p.is_file())
     assert [f.name for f in files if f.suffix == ".yaml"] == [
         "test_audio.yaml",
         "test_events.yaml",

@@ -15,6 +15,7 @@ from cassette_helpers import frame, interaction, write
 from pytest_orgo.cassettes import format as fmt
 from pytest_orgo.cassettes import store
 from pytest_orgo.cassettes.format import CassetteData, Connection
+from pytest_orgo.cassettes.temps import TEMP_DIR, TEMP_MARK
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,7 +50,7 @@ def test_sigkill_while_writing_leaves_the_previous_cassette_intact(tmp_path: Pat
     )
     assert writer.stdout is not None
     assert writer.stdout.readline().strip() == "paused"
-    temps = [p for p in tmp_path.iterdir() if store.TEMP_MARK in p.name]
+    temps = [p for p in (tmp_path / TEMP_DIR).iterdir() if TEMP_MARK in p.name]
     assert len(temps) == 1 and temps[0].stat().st_size >= 2 * store.CHUNK  # half a file exists...
     writer.send_signal(signal.SIGKILL)
     assert writer.wait(timeout=10) == -signal.SIGKILL
@@ -58,7 +59,8 @@ def test_sigkill_while_writing_leaves_the_previous_cassette_intact(tmp_path: Pat
     loaded = store.read_cassette(path)
     assert loaded is not None and loaded.interactions[0].response_body == b'{"old": true}'
     write(path, [interaction(response={"new": True})])  # the next write sweeps the leftover
-    assert [p.name for p in tmp_path.iterdir()] == ["c.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [TEMP_DIR, "c.yaml"]
+    assert [p.name for p in (tmp_path / TEMP_DIR).iterdir()] == [".gitignore"]
 
 
 def test_a_new_sidecar_never_replaces_the_one_the_old_cassette_uses(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from cassette_helpers import run_subprocess
-from conftest import FakeProcess
+from tests.cassettes.conftest import FakeProcess
 
 INNER_TESTS = """
 import base64, json, os
@@ -54,7 +54,7 @@ def test_vm_api_session_replays_offline(
     token = json.loads(out.read_text().splitlines()[0])["token"]
 
     fake_process.stop()
-    files = sorted((pytester.path / "cassettes" / "test_vm").iterdir())
+    files = sorted(p for p in (pytester.path / "cassettes" / "test_vm").iterdir() if p.is_file())
     everything = b"".join(f.read_bytes() for f in files)
     assert key.encode() not in everything and token.encode() not in everything
     cassette = json.loads((pytester.path / "cassettes/test_vm/test_vm_api.yaml").read_text())

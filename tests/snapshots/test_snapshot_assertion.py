@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import pixels, png
+from tests.snapshots.conftest import pixels, png
 from PIL import Image, ImageDraw, ImageOps
 
 from pytest_orgo.snapshots import OrgoSnapshot, ScreenshotMismatch, assert_screenshot
