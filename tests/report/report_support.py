@@ -43,11 +43,14 @@ def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     return pytester.runpytest(*FAST, *args)
 
 
-def baseline_then_change(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Write the suite and its baselines, then make two of its three tests fail."""
+def baseline_then_change(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, **more: str
+) -> None:
+    """Write the suite (and ``more`` modules like it) and their baselines, then make two
+    of each module's three tests fail."""
     monkeypatch.delenv("CHANGED", raising=False)
-    pytester.makepyfile(test_app=SUITE)
-    run(pytester, "--orgo-update-snapshots").assert_outcomes(passed=3)
+    pytester.makepyfile(test_app=SUITE, **more)
+    run(pytester, "--orgo-update-snapshots").assert_outcomes(passed=3 * (1 + len(more)))
     monkeypatch.setenv("CHANGED", "1")
 
 
