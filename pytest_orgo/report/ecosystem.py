@@ -34,7 +34,7 @@ def attach(item: pytest.Item, report: pytest.TestReport, failed: Sequence[Assert
         return
     html = item.config.pluginmanager.getplugin("html")
     if html is not None:
-        from pytest_html import extras  # type: ignore[import-untyped]
+        from pytest_html import extras
 
         report.extras = [  # type: ignore[attr-defined]
             *getattr(report, "extras", []),

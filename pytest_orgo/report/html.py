@@ -37,7 +37,7 @@ def render(summary: Summary) -> str:
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{TITLE}</title><style>{_asset('page.css')}</style></head><body>",
-        f"<header><h1>{TITLE}</h1><p class=\"totals\">"
+        f'<header><h1>{TITLE}</h1><p class="totals">'
         f'<span class="failed">{t.failed} failed</span><span>{t.new} new</span>'
         f"<span>{t.updated} updated</span><span>{t.passed} passed</span>"
         f'<span class="failed">{t.helper_failures} helper failures</span></p>'
@@ -86,7 +86,7 @@ def _frame(path: str, kind: str, shot: Snapshot, extra: str = "") -> str:
         w, h = size
         masks = "".join(
             f'<span class="mask" title="mask {box}" style="left:{100 * x / w:.4f}%;'
-            f"top:{100 * y / h:.4f}%;width:{100 * bw / w:.4f}%;height:{100 * bh / h:.4f}%\">"
+            f'top:{100 * y / h:.4f}%;width:{100 * bw / w:.4f}%;height:{100 * bh / h:.4f}%">'
             "</span>"
             for box in shot.masks
             for x, y, bw, bh in [box]
@@ -103,17 +103,13 @@ def _failure(index: int, shot: Snapshot) -> str:
     metrics.append(("Baseline", f"<code>{escape(shot.baseline)}</code>"))
     if shot.diff_pixels is not None and shot.size:
         ratio = f"{(shot.diff_ratio or 0):.4%}"
-        metrics.append(
-            ("Differing pixels", f"{shot.diff_pixels} ({ratio} of {_size(shot.size)})")
-        )
+        metrics.append(("Differing pixels", f"{shot.diff_pixels} ({ratio} of {_size(shot.size)})"))
     if shot.hash_distance is not None:
         metrics.append(("Perceptual hash distance", str(shot.hash_distance)))
     if shot.bbox is not None:
         metrics.append(("Changed region (x, y, w, h)", str(shot.bbox)))
     if shot.reason == "size":
-        metrics.append(
-            ("Size", f"expected {_size(shot.expected_size)}, got {_size(shot.size)}")
-        )
+        metrics.append(("Size", f"expected {_size(shot.expected_size)}, got {_size(shot.size)}"))
     if shot.masks:
         metrics.append(("Masks (drawn in blue)", ", ".join(str(m) for m in shot.masks)))
     rows = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in metrics)

@@ -32,9 +32,7 @@ def load(directory: Path) -> Summary:
     try:
         return Summary.model_validate_json(text)
     except ValidationError as exc:
-        raise MergeError(
-            f"{path} is not a pytest-orgo report summary (format 1): {exc}"
-        ) from None
+        raise MergeError(f"{path} is not a pytest-orgo report summary (format 1): {exc}") from None
 
 
 def merge(out: Path, shards: Sequence[Path]) -> Path:

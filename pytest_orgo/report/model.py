@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FORMAT = "pytest-orgo-report"
-VERSION = 1
+FORMAT: Literal["pytest-orgo-report"] = "pytest-orgo-report"
+VERSION: Literal[1] = 1
 SCHEMA_FILE = Path(__file__).with_name("summary.schema.json")
 
 Box = tuple[int, int, int, int]

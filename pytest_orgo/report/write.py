@@ -67,7 +67,9 @@ def _inside(source: Path, directory: Path, assertion: Assertion, kind: str) -> s
         relative = source.resolve().relative_to(directory.resolve())
     except ValueError:
         target = directory / IMAGES / safe_name(assertion.nodeid.replace("::", "-"))
-        name = f"{assertion.label}-baseline.png" if kind == "actual" and not assertion.reason else ""
+        name = (
+            f"{assertion.label}-baseline.png" if kind == "actual" and not assertion.reason else ""
+        )
         target.mkdir(parents=True, exist_ok=True)
         destination = target / (name or source.name)
         shutil.copyfile(source, destination)

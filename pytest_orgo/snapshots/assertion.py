@@ -151,9 +151,7 @@ class OrgoSnapshot:
         suffix = None if self._unnamed == 1 else str(self._unnamed)
         return self.path(suffix), self._key if suffix is None else f"{self._key}-{suffix}"
 
-    def _check(
-        self, shot: Shot, path: Path, label: str, tolerance: Tolerance, mask: Mask
-    ) -> None:
+    def _check(self, shot: Shot, path: Path, label: str, tolerance: Tolerance, mask: Mask) -> None:
         __tracebackhide__ = True
         mode = self.settings.mode
         if not path.is_file():

@@ -59,12 +59,14 @@ def test_failures_come_first_with_their_images_and_numbers(
 
 
 def test_new_baselines_are_listed_with_a_copy_of_the_image(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(test_app="""
+    pytester.makepyfile(
+        test_app="""
         from PIL import Image
 
         def test_new(orgo_snapshot):
             orgo_snapshot.assert_screenshot(Image.new("RGB", (8, 6), "green"))
-    """)
+    """
+    )
     run(pytester, "--orgo-update-snapshots", f"--orgo-report={REPORT}").assert_outcomes(passed=1)
     data = summary(pytester.path / REPORT)
     (new,) = data["snapshots"]

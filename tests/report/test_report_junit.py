@@ -22,7 +22,11 @@ def test_properties_and_attachment_lines(
 ) -> None:
     baseline_then_change(pytester, monkeypatch)
     run(
-        pytester, "--junitxml=junit.xml", "-o", "junit_logging=system-out", f"--orgo-report={REPORT}"
+        pytester,
+        "--junitxml=junit.xml",
+        "-o",
+        "junit_logging=system-out",
+        f"--orgo-report={REPORT}",
     ).assert_outcomes(passed=1, failed=2)
     login = case_named(pytester, "test_login")
     properties = {p.get("name"): p.get("value") for p in login.iter("property")}
@@ -49,5 +53,8 @@ def test_properties_without_system_out(
     run(pytester, "--junitxml=junit.xml").assert_outcomes(passed=1, failed=2)
     wide = case_named(pytester, "test_wide")
     names = sorted(p.get("name") or "" for p in wide.iter("property"))
-    assert names == ["orgo_snapshot_actual[test_wide-wide]", "orgo_snapshot_expected[test_wide-wide]"]
+    assert names == [
+        "orgo_snapshot_actual[test_wide-wide]",
+        "orgo_snapshot_expected[test_wide-wide]",
+    ]
     assert wide.find("system-out") is None  # pytest's default junit_logging=no
