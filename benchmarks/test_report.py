@@ -9,10 +9,13 @@ from typing import Any
 import pytest
 from PIL import Image
 
+import pytest_orgo.report.write  # noqa: F401  # see below
 from pytest_orgo.snapshots.compare import phash
 
 # in-process inner runs unload modules first imported in them, and numpy's C extensions
-# refuse a second load: load what the comparison imports lazily out here, once
+# refuse a second load: load what the comparison imports lazily out here, once. The
+# report's modules too: re-imported by every inner run, their pydantic models would be
+# rebuilt each time, which a real run (one process, one import) never does.
 phash(Image.new("RGB", (8, 8)))
 TARGET = 1.10
 SUITE = """
