@@ -46,9 +46,7 @@ def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.
 
 def _measure(benchmark: Any, suite: pytest.Pytester, *args: str) -> None:
     def once() -> None:
-        suite.runpytest(*FAST, "-p", "no:benchmark", *args).assert_outcomes(
-            passed=180, failed=20
-        )
+        suite.runpytest(*FAST, "-p", "no:benchmark", *args).assert_outcomes(passed=180, failed=20)
 
     benchmark.pedantic(once, rounds=5, iterations=1, warmup_rounds=1)
 

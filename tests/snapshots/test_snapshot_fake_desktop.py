@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import RED, artifact, box_of, pixels, run
+
+from tests.snapshots.conftest import RED, artifact, box_of, pixels, run
 
 EDITOR_TEST = """
     import os

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import artifact, pixels, run, write_ini
+
+from tests.snapshots.conftest import artifact, pixels, run, write_ini
 
 COLOURED = """
     import os

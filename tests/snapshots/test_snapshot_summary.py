@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FAST, run
+
+from tests.snapshots.conftest import FAST, run
 
 SHOTS = """
     import os

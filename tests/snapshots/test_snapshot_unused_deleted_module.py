@@ -9,7 +9,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import FAST, run, write_ini
+
+from tests.snapshots.conftest import FAST, run, write_ini
 
 KEPT = """
     from PIL import Image
