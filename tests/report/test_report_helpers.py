@@ -11,7 +11,7 @@ HELPERS = """
     import pytest
 
     def test_events(orgo_computer):
-        orgo_computer.desktop.type_text("x")  # something arrives, but not a clipboard event
+        orgo_computer.desktop.type_text("x")  # typing copies nothing: no clipboard event
         orgo_computer.events.wait_for("clipboard", timeout=0.3)
 
     def test_terminal(orgo_computer):
