@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-
 TESTS = 1000
 TARGET_EXTRA_PER_TEST = 0.0015
 _MEDIANS: dict[str, float] = {}

@@ -33,7 +33,11 @@ SUMMARY_KEY = pytest.StashKey[RunSummary]()
 
 
 # pytest_orgo modules with hooks of their own, registered from pytest_addoption below
-SUBPLUGINS: tuple[str, ...] = ("pytest_orgo.cassettes.plugin", "pytest_orgo.snapshots.plugin")
+SUBPLUGINS: tuple[str, ...] = (
+    "pytest_orgo.cassettes.plugin",
+    "pytest_orgo.snapshots.plugin",
+    "pytest_orgo.report.plugin",
+)
 
 
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:

@@ -24,7 +24,7 @@ from pytest_orgo.snapshots.capture import (
 )
 from pytest_orgo.snapshots.compare import Comparison, Tolerance, compare, mask_boxes
 from pytest_orgo.snapshots.messages import ScreenshotMismatch
-from pytest_orgo.snapshots.report import SnapshotReport
+from pytest_orgo.snapshots.report import Assertion, SnapshotReport, Status
 from pytest_orgo.snapshots.store import (
     UpdateMode,
     baseline_file,
@@ -136,8 +136,9 @@ class OrgoSnapshot:
                     interval=stable_interval,
                     mask=mask,
                 )
-            except ScreenshotMismatch:
+            except ScreenshotMismatch as exc:
                 self._report.fail(path, self.nodeid, "unsettled")
+                self._record(path, label, "failed", reason="unsettled", message=str(exc))
                 raise
         self._check(shot, path, label, tolerance, mask)
 
@@ -155,57 +156,146 @@ class OrgoSnapshot:
         mode = self.settings.mode
         if not path.is_file():
             if mode != "none":
-                self._write(path, shot, "new")
+                self._write(path, label, shot, "new")
                 return
             artifacts = self._artifacts(label, actual=shot)
-            self._report.fail(path, self.nodeid, "missing")
-            raise ScreenshotMismatch(messages.missing(self._context(path, label), shot, artifacts))
+            context = self._context(path, label)
+            raise self._failure(
+                context,
+                "missing",
+                messages.missing(context, shot, artifacts),
+                artifacts,
+                size=shot.image.size,
+                command=context.command("missing"),
+            )
         baseline = path.read_bytes()
         if shot.has_png and shot.png == baseline:
-            self._report.use(path)
+            self._passed(path, label)
             return
         if mode == "all":
             if shot.png == baseline:  # an image, encoded as it was: nothing to rewrite
-                self._report.use(path)
+                self._passed(path, label)
             else:
-                self._write(path, shot, "updated")
+                self._write(path, label, shot, "updated")
             return
         try:
             expected = shot.decode_beside(baseline)
         except UnreadableBaseline as exc:
             if mode == "changed":
-                self._write(path, shot, "updated")
+                self._write(path, label, shot, "updated")
                 return
-            self._report.fail(path, self.nodeid, "unreadable")
-            reason = exc.__cause__ or exc
-            raise ScreenshotMismatch(
-                messages.unreadable(self._context(path, label), reason)
+            context = self._context(path, label)
+            message = messages.unreadable(context, exc.__cause__ or exc)
+            raise self._failure(
+                context, "unreadable", message, {}, command=context.command("changed")
             ) from None
         if expected.size != shot.image.size:
             if mode == "changed":
-                self._write(path, shot, "updated")
+                self._write(path, label, shot, "updated")
                 return
             artifacts = self._artifacts(label, expected=baseline, actual=shot)
-            self._report.fail(path, self.nodeid, "size")
-            raise ScreenshotMismatch(
-                messages.size(self._context(path, label), expected.size, shot.image.size, artifacts)
+            context = self._context(path, label)
+            raise self._failure(
+                context,
+                "size",
+                messages.size(context, expected.size, shot.image.size, artifacts),
+                artifacts,
+                size=shot.image.size,
+                expected_size=expected.size,
+                command=context.command("changed"),
             )
         comparison = compare(expected, shot.image, threshold=tolerance.threshold, mask=mask)
         if tolerance.passes(comparison):
-            self._report.use(path)
+            self._passed(path, label)
             return
         if mode == "changed":
-            self._write(path, shot, "updated")
+            self._write(path, label, shot, "updated")
             return
         artifacts = self._artifacts(label, expected=baseline, actual=shot, comparison=comparison)
-        self._report.fail(path, self.nodeid, "differs")
-        raise ScreenshotMismatch(
-            messages.differs(self._context(path, label), comparison, tolerance, artifacts)
+        context = self._context(path, label)
+        raise self._failure(
+            context,
+            "differs",
+            messages.differs(context, comparison, tolerance, artifacts),
+            artifacts,
+            comparison=comparison,
+            command=context.command("changed"),
         )
 
-    def _write(self, path: Path, shot: Shot, why: str) -> None:
+    def _passed(self, path: Path, label: str) -> None:
+        self._report.use(path)
+        self._record(path, label, "passed")
+
+    def _write(self, path: Path, label: str, shot: Shot, why: str) -> None:
         write_atomically(path, shot.png)
         self._report.wrote(path, self.nodeid, why)
+        status: Status = "new" if why == "new" else "updated"
+        self._record(path, label, status, images={"actual": path}, size=shot.image.size)
+
+    def _failure(
+        self,
+        context: messages.Context,
+        reason: str,
+        message: str,
+        artifacts: dict[str, Path],
+        *,
+        comparison: Comparison | None = None,
+        size: tuple[int, int] | None = None,
+        expected_size: tuple[int, int] | None = None,
+        command: str | None = None,
+    ) -> ScreenshotMismatch:
+        """Tell the summary and the visual report; the exception for the caller to raise."""
+        self._report.fail(context.baseline, self.nodeid, reason)
+        if comparison is not None:
+            size = expected_size = comparison.size
+        self._record(
+            context.baseline,
+            context.label,
+            "failed",
+            reason=reason,
+            images=artifacts,
+            size=size,
+            expected_size=expected_size,
+            comparison=comparison,
+            command=command,
+            message=message,
+        )
+        return ScreenshotMismatch(message)
+
+    def _record(
+        self,
+        path: Path,
+        label: str,
+        status: Status,
+        *,
+        reason: str | None = None,
+        images: dict[str, Path] | None = None,
+        size: tuple[int, int] | None = None,
+        expected_size: tuple[int, int] | None = None,
+        comparison: Comparison | None = None,
+        command: str | None = None,
+        message: str | None = None,
+    ) -> None:
+        c = comparison
+        self._report.record(
+            Assertion(
+                nodeid=self.nodeid,
+                label=label,
+                baseline=str(path),
+                status=status,
+                reason=reason,
+                size=size,
+                expected_size=expected_size,
+                diff_pixels=None if c is None else c.diff_pixels,
+                diff_ratio=None if c is None else c.ratio,
+                hash_distance=None if c is None else c.hash_distance,
+                bbox=None if c is None else c.bbox,
+                masks=() if c is None else tuple((x, y, r - x, b - y) for x, y, r, b in c.masks),
+                images={kind: str(p) for kind, p in (images or {}).items()},
+                command=command,
+                message=message,
+            )
+        )
 
     def _context(self, path: Path, label: str) -> messages.Context:
         s = self.settings

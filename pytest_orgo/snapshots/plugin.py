@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_orgo.report.options import IMAGES, report_dir
+from pytest_orgo.snapshots.orphans import orphaned
 from pytest_orgo.snapshots.report import WIRE_KEY, SnapshotReport, summary_lines
 from pytest_orgo.snapshots.store import (
     BARE_FLAG_MODE,
@@ -70,12 +72,9 @@ class _State:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if hasattr(self.config, "workeroutput"):
             return
-        unused = (
-            []
-            if _narrowed(self.config)
-            else self.report.unused(self.directory_of, _partial_files(self.config))
+        lines = summary_lines(
+            self.report, self.unused_baselines(), self.config.invocation_params.dir
         )
-        lines = summary_lines(self.report, unused, self.config.invocation_params.dir)
         if not lines:
             return
         terminalreporter.write_sep("-", "orgo snapshots")
@@ -84,6 +83,19 @@ class _State:
 
     def directory_of(self, test_file: Path) -> Path:
         return module_dir(test_file, self.snapshot_dir, self.config.rootpath)
+
+    def unused_baselines(self) -> list[Path]:
+        """Baselines no test asserted, said only where certain: in modules that ran whole
+        and passed, and (a whole run only) under test modules that no longer exist."""
+        if _narrowed(self.config):
+            return []
+        partial = _partial_files(self.config)
+        found = self.report.unused(self.directory_of, partial)
+        if not partial and not self.report.incomplete:
+            looked_in = {Path(path).parent for path in self.report.collected}
+            looked_in.update(_argument_dirs(self.config))
+            found.extend(orphaned(looked_in, self.snapshot_dir, self.config.rootpath))
+        return sorted(set(found))
 
 
 STATE_KEY = pytest.StashKey[_State]()
@@ -152,6 +164,8 @@ def pytest_configure(config: pytest.Config) -> None:
     elif ini:
         base = config.inipath.parent if config.inipath is not None else config.rootpath
         artifacts = Path(base, ini).resolve()
+    elif (report := report_dir(config)) is not None:
+        artifacts = report / IMAGES  # the visual report then needs no copies
     snapshot_dir = str(config.getini("orgo_snapshot_dir") or DEFAULT_DIR)
     state = _State(config, mode, snapshot_dir, artifacts, SnapshotReport())
     config.stash[STATE_KEY] = state
@@ -216,3 +230,14 @@ def _partial_files(config: pytest.Config) -> set[str]:
             part = arg.split("::", 1)[0]
             partial.add(os.path.abspath(Path(config.invocation_params.dir, part)))
     return partial
+
+
+def _argument_dirs(config: pytest.Config) -> set[Path]:
+    """Directories named on the command line (or by ``testpaths``): a folder whose every
+    test module was deleted has no collected file left to lead to it."""
+    found = set()
+    for arg in config.args:
+        path = Path(config.invocation_params.dir, arg.split("::", 1)[0])
+        if path.is_dir():
+            found.add(path.resolve())
+    return found

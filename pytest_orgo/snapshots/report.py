@@ -12,10 +12,11 @@ assertion of this run touched. A ``-k``, ``-m``, ``--lf``, ``--deselect`` or
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pytest_orgo.snapshots.store import display
 
@@ -29,6 +30,43 @@ class Entry:
     why: str  # written: "new" / "updated"; failed: "missing" / "differs" / "size" / ...
 
 
+Status = Literal["passed", "failed", "new", "updated"]
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """One ``assert_screenshot`` call as the visual review report shows it: plain values
+    only, so that it crosses from an xdist worker to the controller as it is."""
+
+    nodeid: str
+    label: str  # the baseline's file stem: <test>[-<name>]
+    baseline: str  # absolute path
+    status: Status
+    reason: str | None = None  # failed: missing / differs / size / unreadable / unsettled
+    size: tuple[int, int] | None = None  # the screenshot's
+    expected_size: tuple[int, int] | None = None
+    diff_pixels: int | None = None
+    diff_ratio: float | None = None
+    hash_distance: int | None = None
+    bbox: tuple[int, int, int, int] | None = None  # (x, y, w, h) around the counted pixels
+    masks: tuple[tuple[int, int, int, int], ...] = ()  # (x, y, w, h), clipped to the image
+    images: dict[str, str] = field(default_factory=dict)  # expected/actual/diff -> path
+    command: str | None = None  # the command that accepts this change
+    message: str | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_wire(cls, wire: dict[str, Any]) -> Assertion:
+        values = dict(wire)
+        for key in ("size", "expected_size", "bbox"):
+            if values.get(key) is not None:
+                values[key] = tuple(values[key])
+        values["masks"] = tuple(tuple(box) for box in values.get("masks", ()))
+        return cls(**values)
+
+
 @dataclass
 class SnapshotReport:
     written: list[Entry] = field(default_factory=list)
@@ -37,6 +75,7 @@ class SnapshotReport:
     collected: dict[str, set[str]] = field(default_factory=dict)  # test file -> node ids
     incomplete: set[str] = field(default_factory=set)  # test files with deselected tests
     passed: set[str] = field(default_factory=set)  # node ids whose call phase passed
+    assertions: list[Assertion] = field(default_factory=list)  # every assert_screenshot
 
     # -- recording ---------------------------------------------------------------------
 
@@ -50,6 +89,9 @@ class SnapshotReport:
     def fail(self, path: Path, nodeid: str, why: str) -> None:
         self.use(path)
         self.failed.append(Entry(str(path), nodeid, why))
+
+    def record(self, assertion: Assertion) -> None:
+        self.assertions.append(assertion)
 
     def collect(self, items: Iterable[tuple[Path, str]]) -> None:
         for path, nodeid in items:
@@ -69,6 +111,7 @@ class SnapshotReport:
             "collected": {path: sorted(ids) for path, ids in self.collected.items()},
             "incomplete": sorted(self.incomplete),
             "passed": sorted(self.passed),
+            "assertions": [a.to_wire() for a in self.assertions],
         }
 
     def merge(self, wire: dict[str, Any]) -> None:
@@ -79,6 +122,7 @@ class SnapshotReport:
             self.collected.setdefault(path, set()).update(ids)
         self.incomplete.update(wire["incomplete"])
         self.passed.update(wire["passed"])
+        self.assertions.extend(Assertion.from_wire(a) for a in wire.get("assertions", ()))
 
     # -- the verdict ---------------------------------------------------------------------
 

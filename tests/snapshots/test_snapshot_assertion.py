@@ -9,13 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.snapshots.conftest import pixels, png
 from PIL import Image, ImageDraw, ImageOps
 
 from pytest_orgo.snapshots import OrgoSnapshot, ScreenshotMismatch, assert_screenshot
 from pytest_orgo.snapshots.assertion import SnapshotSettings, activate
 from pytest_orgo.snapshots.report import SnapshotReport
 from pytest_orgo.snapshots.store import UpdateMode
+from tests.snapshots.conftest import pixels, png
 
 NODEID = "tests/test_login.py::test_form"
 

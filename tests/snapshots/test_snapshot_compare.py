@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.snapshots.conftest import RED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -15,6 +14,7 @@ from pixelmatch.contrib.PIL import pixelmatch
 
 from pytest_orgo.snapshots import regions
 from pytest_orgo.snapshots.compare import SizeMismatch, compare, unchanged
+from tests.snapshots.conftest import RED
 
 
 def solid(

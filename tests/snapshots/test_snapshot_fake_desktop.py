@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from tests.snapshots.conftest import RED, artifact, box_of, pixels, run
 
 EDITOR_TEST = """
