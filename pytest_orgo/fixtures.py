@@ -138,7 +138,9 @@ def _upcoming(request: pytest.FixtureRequest, run: OrgoRun) -> int:
                 keys.append(None)
                 continue
             scope = _scope_of(item, run.settings.scope)
-            node: pytest.Node | None = item.getparent(pytest.Class) if scope == "class" else None
+            node: pytest.Item | pytest.Collector | None = (
+                item.getparent(pytest.Class) if scope == "class" else None
+            )
             if scope in ("class", "module") and node is None:
                 node = item.getparent(pytest.Module)
             owner = "" if scope == "session" else (node or item).nodeid
