@@ -101,6 +101,12 @@ class Registry:
             self.computer_seconds += seconds
             self.per_file[owner] = self.per_file.get(owner, 0.0) + seconds
 
+    def stop_counting(self) -> None:
+        """The end of the run: what could not be deleted is billed up to now (and on)."""
+        with self._lock:
+            for computer_id in list(self.computers):
+                self._end(computer_id)
+
     def alive_seconds(self) -> float:
         """Computer-seconds the computers still alive have run so far."""
         with self._lock:

@@ -232,6 +232,7 @@ class OrgoRun:
                 kept_workspaces = sorted(self.registry.workspaces)
                 self.registry.workspaces.clear()
             leftovers = provisioner.cleanup()
+        self.registry.stop_counting()
         if self._client is not None:
             self._client.close()
         if self.router is not None:
