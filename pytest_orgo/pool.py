@@ -121,6 +121,8 @@ class Computers:
                 self.provisioner.delete_computer(lease.info.id)
         finally:
             self._release(lease.slot)
+            if self.guard is not None:
+                self.guard.publish()  # what it used, for the other workers to see
 
     def close(self) -> None:
         """Stop warming; warm computers stay registered (the run's cleanup deletes them)
