@@ -10,7 +10,15 @@ import json
 from pathlib import Path
 
 import pytest
-from orgo_helpers import LIVE_KEY, StandaloneFake, live_args, run, run_subprocess, write_ini
+from orgo_helpers import (
+    LIVE_KEY,
+    StandaloneFake,
+    live_args,
+    most_at_once,
+    run,
+    run_subprocess,
+    write_ini,
+)
 
 TESTS = """
     import json, os, time
@@ -29,22 +37,6 @@ TESTS = """
 
 def _got(path: Path) -> list[dict[str, str]]:
     return [json.loads(p.read_text()) for p in sorted(path.glob("got-*.json"))]
-
-
-def most_at_once(fake: StandaloneFake) -> int:
-    """The most computers alive at once, replaying the fake's request log in order."""
-    alive = most = 0
-    for entry in fake.requests():
-        if entry["method"] == "POST" and entry["path"] == "/computers" and entry["status"] == 201:
-            alive += 1
-        elif (
-            entry["method"] == "DELETE"
-            and entry["path"].startswith("/computers/")
-            and entry["status"] == 200
-        ):
-            alive -= 1
-        most = max(most, alive)
-    return most
 
 
 def _pool_names(fake: StandaloneFake) -> list[str]:
