@@ -126,14 +126,10 @@ def _scope_of(item: pytest.Item, default: str) -> str:
     return default
 
 
-def _upcoming(request: pytest.FixtureRequest, run: OrgoRun) -> int:
-    """How many more computers this process's later tests will want (for the pool)."""
-    if run.settings.pool <= 0:
-        return 0
-    items = request.session.items
+def _demand(session: pytest.Session, run: OrgoRun) -> Demand:
     if run.demand is None:
         keys: list[tuple[str, str] | None] = []
-        for item in items:
+        for item in session.items:
             if not set(COMPUTER_FIXTURES) & set(getattr(item, "fixturenames", ())):
                 keys.append(None)
                 continue
@@ -146,8 +142,45 @@ def _upcoming(request: pytest.FixtureRequest, run: OrgoRun) -> int:
             owner = "" if scope == "session" else (node or item).nodeid
             keys.append((scope, item.nodeid if scope == "function" else owner))
         run.demand = Demand(keys)
-        run.item_index = {item.nodeid: index for index, item in enumerate(items)}
-    return run.demand.after(run.item_index.get(request.node.nodeid, len(items)))
+        run.item_index = {item.nodeid: index for index, item in enumerate(session.items)}
+    return run.demand
+
+
+def _upcoming(request: pytest.FixtureRequest, run: OrgoRun) -> int:
+    """How many more computers this process's later tests will want (for the pool)."""
+    if run.settings.pool <= 0:
+        return 0
+    demand = _demand(request.session, run)
+    return demand.after(run.item_index.get(request.node.nodeid, len(request.session.items)))
+
+
+def prewarm_pool(session: pytest.Session) -> None:
+    """With --orgo-pool, start warming computers for the first tests as soon as they are
+    collected. Only for the plain case: the first test's spec comes from its markers,
+    so a directory that overrides ``orgo_config`` waits for its first test instead."""
+    run = orgo_run(session.config)
+    if run.settings.pool <= 0 or session.config.option.collectonly or session.testsfailed:
+        return  # nothing will run: warm nothing
+    first = next(
+        (i for i in session.items if set(COMPUTER_FIXTURES) & set(getattr(i, "fixturenames", ()))),
+        None,
+    )
+    if first is None or not isinstance(first, pytest.Function):
+        return
+    definitions = first._fixtureinfo.name2fixturedefs.get("orgo_config", ())
+    if any(definition.baseid for definition in definitions):
+        return
+    values: dict[str, Any] = {}
+    for mark in reversed(list(first.iter_markers("orgo"))):
+        values.update(mark.kwargs)
+    for name in PER_TEST_SETTINGS:
+        values.pop(name, None)
+    try:
+        spec = parse_spec(values, where=first.nodeid)
+    except ValueError:
+        return  # reported by collection
+    if spec.name is None:
+        run.computers.prewarm(spec, _demand(session, run).after(-1))
 
 
 def _lease(

@@ -186,6 +186,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    from pytest_orgo.fixtures import prewarm_pool
+
+    prewarm_pool(session)  # --orgo-pool: warm computers for the first tests now
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]

@@ -58,7 +58,10 @@ class Demand:
         self._keys = list(keys)
 
     def after(self, index: int) -> int:
-        """Distinct computers wanted by the items after ``index`` (not sharing its key)."""
+        """Distinct computers wanted by the items after ``index`` (not sharing its key);
+        ``after(-1)``: all of them."""
+        if index == -1:
+            return self._after[0]
         if not 0 <= index < len(self._keys):
             return 0
         later = self._after[index + 1]
@@ -111,6 +114,11 @@ class Computers:
             self.provisioner.registry.assign(warm.info.id, owner)
             return warm
         return self._make(spec, name, timeout, owner, what=f"{owner} ({name})", evict=True)
+
+    def prewarm(self, spec: ComputerSpec, upcoming: int) -> None:
+        """Start warming computers for the first ``upcoming`` tests before they ask."""
+        if self._executor is not None:
+            self._refill(spec, upcoming)
 
     def give_back(self, lease: Lease, *, keep: bool = False) -> None:
         """Delete the computer (or keep it running) and free its slot."""

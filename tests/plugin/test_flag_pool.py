@@ -63,7 +63,8 @@ def test_pool_never_shares_and_never_exceeds_the_cap(
     got = _got(pytester.path)
     assert len({g["id"] for g in got}) == 10  # ten tests, ten computers: none shared
     assert most_at_once(fake_api) <= 3
-    assert len(_pool_names(fake_api)) >= 9  # all but the first came from the pool
+    # warming starts once collected, and stops at what the remaining tests need
+    assert len(_pool_names(fake_api)) == len(fake_api.requests("POST", "/computers")) == 10
     state = fake_api.state()
     assert (state["workspaces"], state["computers"]) == (0, 0)  # leftovers deleted
     result.stdout.no_fnmatch_line("*could not delete*")
@@ -136,6 +137,15 @@ def test_leftovers_that_cannot_be_deleted_are_listed(
         result.stdout.fnmatch_lines([f"  curl -X DELETE *computers/{computer_id}"])
     result.stdout.fnmatch_lines(["*computer-minutes  (warm pool, never used)"])
     fake_api.http.delete("/_fake/faults")
+
+
+def test_collect_only_warms_nothing(
+    pytester: pytest.Pytester, fake_api: StandaloneFake, live_env: str
+) -> None:
+    pytester.makepyfile(TESTS.format(count=3, work=0))
+    result = run_subprocess(pytester, "--collect-only", *live_args(fake_api, "--orgo-pool", "2"))
+    assert result.ret == 0
+    assert fake_api.requests() == []
 
 
 def test_fake_mode_pool(pytester: pytest.Pytester) -> None:
