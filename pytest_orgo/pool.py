@@ -98,6 +98,11 @@ class Computers:
             if self.share
             else None
         )
+        self._deleter = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="orgo-delete")
+            if self.share
+            else None
+        )
 
     # -- for the fixtures -------------------------------------------------------------
 
@@ -121,7 +126,17 @@ class Computers:
             self._refill(spec, upcoming)
 
     def give_back(self, lease: Lease, *, keep: bool = False) -> None:
-        """Delete the computer (or keep it running) and free its slot."""
+        """Delete the computer (or keep it running) and free its slot. With the pool on,
+        the delete runs in the background too: the next test need not wait for it."""
+        if self._deleter is not None and not keep:
+            try:
+                self._deleter.submit(self._give_back_now, lease, False)
+                return
+            except RuntimeError:  # shut down: the run is ending, delete here
+                pass
+        self._give_back_now(lease, keep)
+
+    def _give_back_now(self, lease: Lease, keep: bool) -> None:
         try:
             if keep:
                 self.provisioner.registry.keep(lease.info.id)
@@ -136,6 +151,8 @@ class Computers:
         """Stop warming; warm computers stay registered (the run's cleanup deletes them)
         and their slots are given back."""
         self._closing.set()
+        if self._deleter is not None:
+            self._deleter.shutdown(wait=True)  # deletes already asked for are finished
         if self._executor is None:
             return
         self._executor.shutdown(wait=True, cancel_futures=True)
