@@ -267,16 +267,22 @@ class FakeOrgo:
         return plan
 
     def set_lifecycle(
-        self, mode: SettleMode = "immediate", *, delay: float = 0.0, idempotent: bool = False
+        self,
+        mode: SettleMode = "immediate",
+        *,
+        delay: float = 0.0,
+        idempotent: bool = False,
+        create_latency: float = 0.0,
     ) -> None:
         """How start/stop/restart settle: ``immediate``, after ``delay`` fake-clock
-        seconds (``delay``), or only when :meth:`settle` is called (``manual``)."""
+        seconds (``delay``), or only when :meth:`settle` is called (``manual``); and how
+        many real seconds creating a computer takes (``create_latency``)."""
         if mode not in ("immediate", "delay", "manual"):
             raise ValueError(f"lifecycle mode must be immediate, delay or manual, not {mode!r}")
-        if delay < 0:
-            raise ValueError("delay cannot be negative")
+        if delay < 0 or create_latency < 0:
+            raise ValueError("delay and create_latency cannot be negative")
         with self.state.lock:
-            self.state.lifecycle = LifecyclePolicy(mode, delay, idempotent)
+            self.state.lifecycle = LifecyclePolicy(mode, delay, idempotent, create_latency)
 
     def settle(self, computer_id: str | None = None) -> int:
         """Complete pending lifecycle transitions now; returns how many settled."""

@@ -71,11 +71,16 @@ class VmApiPolicy:
 
 @dataclass
 class LifecyclePolicy:
-    """How transitions settle: at once, after ``delay`` fake-clock seconds, or on ``settle()``."""
+    """How transitions settle: at once, after ``delay`` fake-clock seconds, or on ``settle()``.
+
+    ``create_latency`` is how many real seconds a create answer takes, as a
+    real VM's boot does: real seconds because clients wait in real time; the server
+    waits without blocking other clients, so concurrent creates overlap."""
 
     mode: SettleMode = "immediate"
     delay: float = 0.0
     idempotent: bool = False
+    create_latency: float = 0.0
 
 
 @dataclass

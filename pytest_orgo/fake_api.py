@@ -11,6 +11,7 @@ through the REST API.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -76,7 +77,13 @@ class FakeApi:
         with self._call("POST", "/computers") as (fake, key):
             workspace = fake.state.workspace(key, workspace_id)
             computer = fake.state.create_computer(key, workspace, name, **fields)
-            return Computer.model_validate(computer_out(fake.state, computer, ORIGIN).model_dump())
+            latency = fake.state.lifecycle.create_latency
+            answer = Computer.model_validate(
+                computer_out(fake.state, computer, ORIGIN).model_dump()
+            )
+        if latency > 0:  # as the REST answer would: waited out off the fake's lock
+            time.sleep(latency)
+        return answer
 
     def get_computer(self, computer_id: str) -> Computer:
         with self._call("GET", f"/computers/{computer_id}") as (fake, key):

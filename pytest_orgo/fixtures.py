@@ -11,9 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_orgo.budget import BudgetExceeded
 from pytest_orgo.client import AsyncOrgoClient, OrgoClient
 from pytest_orgo.computer import OrgoComputer
+from pytest_orgo.models import Computer
+from pytest_orgo.pool import Demand, Lease
 from pytest_orgo.provision import ProvisioningError
+from pytest_orgo.scope import restore_desktop
 from pytest_orgo.session import OrgoRun
 from pytest_orgo.settings import ComputerSpec, parse_spec
 
@@ -22,7 +26,7 @@ if TYPE_CHECKING:
 
 RUN_KEY = pytest.StashKey[OrgoRun]()
 REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
-PER_TEST_SETTINGS = ("keep_on_failure", "provision_timeout")
+PER_TEST_SETTINGS = ("keep_on_failure", "provision_timeout", "scope")
 
 
 def orgo_run(config: pytest.Config) -> OrgoRun:
@@ -112,34 +116,114 @@ def _computer_name(nodeid: str) -> str:
     return f"{base}-{uuid.uuid4().hex[:6]}"
 
 
+COMPUTER_FIXTURES = ("orgo_computer", "orgo_async_computer", "orgo_sdk_computer")
+
+
+def _scope_of(item: pytest.Item, default: str) -> str:
+    for mark in item.iter_markers("orgo"):  # closest first
+        if "scope" in mark.kwargs:
+            return str(mark.kwargs["scope"])
+    return default
+
+
+def _demand(session: pytest.Session, run: OrgoRun) -> Demand:
+    if run.demand is None:
+        keys: list[tuple[str, str] | None] = []
+        for item in session.items:
+            if not set(COMPUTER_FIXTURES) & set(getattr(item, "fixturenames", ())):
+                keys.append(None)
+                continue
+            scope = _scope_of(item, run.settings.scope)
+            node: pytest.Item | pytest.Collector | None = (
+                item.getparent(pytest.Class) if scope == "class" else None
+            )
+            if scope in ("class", "module") and node is None:
+                node = item.getparent(pytest.Module)
+            owner = "" if scope == "session" else (node or item).nodeid
+            keys.append((scope, item.nodeid if scope == "function" else owner))
+        run.demand = Demand(keys)
+        run.item_index = {item.nodeid: index for index, item in enumerate(session.items)}
+    return run.demand
+
+
+def _upcoming(request: pytest.FixtureRequest, run: OrgoRun) -> int:
+    """How many more computers this process's later tests will want (for the pool)."""
+    if run.settings.pool <= 0:
+        return 0
+    demand = _demand(request.session, run)
+    return demand.after(run.item_index.get(request.node.nodeid, len(request.session.items)))
+
+
+def prewarm_pool(session: pytest.Session) -> None:
+    """With --orgo-pool, start warming computers for the first tests as soon as they are
+    collected. Only for the plain case: the first test's spec comes from its markers,
+    so a directory that overrides ``orgo_config`` waits for its first test instead."""
+    run = orgo_run(session.config)
+    if run.settings.pool <= 0 or session.config.option.collectonly or session.testsfailed:
+        return  # nothing will run: warm nothing
+    first = next(
+        (i for i in session.items if set(COMPUTER_FIXTURES) & set(getattr(i, "fixturenames", ()))),
+        None,
+    )
+    if first is None or not isinstance(first, pytest.Function):
+        return
+    definitions = first._fixtureinfo.name2fixturedefs.get("orgo_config", ())
+    if any(definition.baseid for definition in definitions):
+        return
+    values: dict[str, Any] = {}
+    for mark in reversed(list(first.iter_markers("orgo"))):
+        values.update(mark.kwargs)
+    for name in PER_TEST_SETTINGS:
+        values.pop(name, None)
+    try:
+        spec = parse_spec(values, where=first.nodeid)
+    except ValueError:
+        return  # reported by collection
+    if spec.name is None:
+        run.computers.prewarm(spec, _demand(session, run).after(-1))
+
+
+def _lease(
+    request: pytest.FixtureRequest, run: OrgoRun, spec: ComputerSpec, timeout: float
+) -> Lease:
+    name = spec.name or _computer_name(request.node.nodeid)
+    owner = request.node.nodeid.split("::", 1)[0]
+    try:
+        return run.computers.lease(spec, name, timeout, owner, _upcoming(request, run))
+    except (ProvisioningError, BudgetExceeded) as exc:
+        pytest.fail(f"orgo_computer for {request.node.nodeid}: {exc}", pytrace=False)
+
+
+def _bind(run: OrgoRun, info: Computer) -> OrgoComputer:
+    return OrgoComputer(
+        info=info,
+        client=run.client,
+        origin=lambda: run.ws_origin,
+        workspace_id=run.workspace_id,
+        desktop=None if run.live else run.fake.desktop(info.id),
+    )
+
+
 def _provision(
     request: pytest.FixtureRequest, orgo_config: dict[str, Any]
 ) -> Iterator[OrgoComputer]:
     run = orgo_run(request.config)
     spec, per_test = test_settings(request, orgo_config)
     timeout = float(per_test["provision_timeout"])
-    name = spec.name or _computer_name(request.node.nodeid)
-    holding = run.slots.hold(timeout) if run.slots is not None else None
-    if holding is not None:
-        holding.__enter__()
+    scope = str(per_test["scope"])
+    if scope != "function":
+        yield from _provision_shared(request, run, spec, per_test, timeout)
+        return
+    lease = _lease(request, run, spec, timeout)
+    keep = False
     try:
-        try:
-            info = run.provisioner.create_computer(run.workspace_id, name, spec, timeout)
-        except ProvisioningError as exc:
-            pytest.fail(f"orgo_computer for {request.node.nodeid}: {exc}", pytrace=False)
-        computer = OrgoComputer(
-            info=info,
-            client=run.client,
-            origin=lambda: run.ws_origin,
-            workspace_id=run.workspace_id,
-            desktop=None if run.live else run.fake.desktop(info.id),
-        )
+        computer = _bind(run, lease.info)
         try:
             yield computer
         finally:
             computer.close()  # the events/audio/terminal helpers the test opened
-        if per_test["keep_on_failure"] and _failed(request):
-            run.registry.keep(computer.id)
+        keep = bool(per_test["keep_on_failure"]) and _failed(request)
+        if keep:
             command = run.provisioner.delete_command("computers", computer.id)
             request.node.add_report_section(
                 "teardown",
@@ -147,11 +231,49 @@ def _provision(
                 f"kept computer {computer.id} running (--orgo-keep-on-failure); "
                 f"delete it with:\n  {command}",
             )
-        else:
-            run.provisioner.delete_computer(computer.id)
     finally:
-        if holding is not None:
-            holding.__exit__(None, None, None)
+        run.computers.give_back(lease, keep=keep)
+
+
+def _provision_shared(
+    request: pytest.FixtureRequest,
+    run: OrgoRun,
+    spec: ComputerSpec,
+    per_test: dict[str, Any],
+    timeout: float,
+) -> Iterator[OrgoComputer]:
+    """A computer shared by the test's class, module or session (see pytest_orgo.scope)."""
+    entry = run.shared.get(
+        request,
+        str(per_test["scope"]),
+        spec,
+        lambda: _lease(request, run, spec, timeout),
+        None if run.live else run.fake,
+    )
+    computer_id = entry.lease.info.id
+    if entry.uses:  # not the first test on it: reset what can be reset
+        if entry.snapshot is not None:
+            restore_desktop(run.fake, computer_id, entry.snapshot, entry.resolution)
+        elif run.live:
+            run.provisioner.ensure_running(computer_id, timeout)
+    entry.uses += 1
+    computer = _bind(run, run.provisioner.client.get_computer(computer_id))
+    try:
+        yield computer
+    finally:
+        computer.close()
+    if _failed(request):
+        entry.failed = True
+        if per_test["keep_on_failure"]:
+            entry.keep = True
+            command = run.provisioner.delete_command("computers", computer_id)
+            request.node.add_report_section(
+                "teardown",
+                "orgo",
+                f"computer {computer_id} (shared by this {entry.scope}) will be kept running "
+                f"when the {entry.scope} ends (--orgo-keep-on-failure); delete it with:\n"
+                f"  {command}",
+            )
 
 
 def _failed(request: pytest.FixtureRequest) -> bool:

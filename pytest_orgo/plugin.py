@@ -26,7 +26,7 @@ from pytest_orgo.fixtures import (  # noqa: F401  (fixtures are registered by im
     orgo_workspace,
 )
 from pytest_orgo.session import OrgoRun, RunSummary
-from pytest_orgo.settings import OPTIONS, InvalidSpec, Option, RunSettings, parse_spec
+from pytest_orgo.settings import OPTIONS, SCOPES, InvalidSpec, Option, RunSettings, parse_spec
 
 CLI_GIVEN_KEY = pytest.StashKey[set[str]]()
 SUMMARY_KEY = pytest.StashKey[RunSummary]()
@@ -95,8 +95,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "orgo(ram=, cpu=, resolution=, os=, gpu=, template=, disk_size_gb=, auto_stop_minutes=, "
-        "name=, keep_on_failure=, provision_timeout=): the computer orgo_computer provisions "
-        "for this test",
+        "name=, keep_on_failure=, provision_timeout=, scope=): the computer orgo_computer "
+        "provisions for this test (scope: function, class, module or session)",
     )
     config.addinivalue_line("markers", AGENT_MARKER_HELP)
     config.addinivalue_line(
@@ -108,6 +108,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError("--orgo-max-computers must be at least 1")
     if settings.provision_timeout <= 0:
         raise pytest.UsageError("--orgo-provision-timeout must be positive")
+    _check_scaling(settings)
     if settings.live and not os.environ.get("ORGO_API_KEY"):
         raise pytest.UsageError(
             "--orgo runs against the live Orgo API and needs an API key: set ORGO_API_KEY "
@@ -118,7 +119,20 @@ def pytest_configure(config: pytest.Config) -> None:
     if not settings.live:
         run.install_routing()
     config.stash[RUN_KEY] = run
-    config.stash[SUMMARY_KEY] = RunSummary(live=settings.live, base_url=run.base_url)
+    config.stash[SUMMARY_KEY] = RunSummary(
+        live=settings.live, base_url=run.base_url, max_minutes=settings.max_computer_minutes
+    )
+
+
+def _check_scaling(settings: RunSettings) -> None:
+    if settings.scope not in SCOPES:
+        raise pytest.UsageError(
+            f"--orgo-scope must be one of {', '.join(SCOPES)}, not {settings.scope!r}"
+        )
+    if settings.pool < 0:
+        raise pytest.UsageError("--orgo-pool must be 0 (off) or more")
+    if settings.max_computer_minutes < 0:
+        raise pytest.UsageError("--orgo-max-computer-minutes must be 0 (no limit) or more")
 
 
 def _shared_dir(config: pytest.Config) -> Path:
@@ -147,7 +161,9 @@ def pytest_pycollect_makeitem(
                 )
             values.update(mark.kwargs)
         per_test = {
-            k: values.pop(k) for k in ("keep_on_failure", "provision_timeout") if k in values
+            k: values.pop(k)
+            for k in ("keep_on_failure", "provision_timeout", "scope")
+            if k in values
         }
         try:
             parse_spec(values, where=item.nodeid)
@@ -159,6 +175,12 @@ def pytest_pycollect_makeitem(
                 f"{item.nodeid}: invalid orgo settings: provision_timeout={timeout!r} "
                 "must be a positive number"
             )
+        scope = per_test.get("scope")
+        if scope is not None and scope not in SCOPES:
+            raise collector.CollectError(
+                f"{item.nodeid}: invalid orgo settings: scope={scope!r} must be one of "
+                + ", ".join(SCOPES)
+            )
     return result
 
 
@@ -169,6 +191,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("orgo_live") is not None:
             item.add_marker(skip)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    from pytest_orgo.fixtures import prewarm_pool
+
+    prewarm_pool(session)  # --orgo-pool: warm computers for the first tests now
 
 
 @pytest.hookimpl(wrapper=True)
@@ -229,6 +257,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     terminalreporter.write_sep("-", "orgo")
     terminalreporter.write_line(summary.line())
+    for line in summary.file_lines():
+        terminalreporter.write_line(line)
     for command in summary.kept:
         terminalreporter.write_line(
             f"kept running (--orgo-keep-on-failure); delete with: {command}"

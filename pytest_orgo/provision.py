@@ -11,6 +11,7 @@ computers across pytest-xdist workers with one file lock per slot.
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -53,74 +54,140 @@ class ProvisioningError(Exception):
     """A computer could not be had: the message says what was asked and what came."""
 
 
+UNUSED_POOL = "(warm pool, never used)"
+
+
 @dataclass
 class Registry:
-    """What this process created and has not deleted yet."""
+    """What this process created and has not deleted yet, and the computer-seconds each
+    test file used (on ``clock``: the wall clock live, the fake's clock in fake mode)."""
 
-    computers: dict[str, float] = field(default_factory=dict)  # id -> monotonic creation time
+    computers: dict[str, float] = field(default_factory=dict)  # id -> creation time on clock
+    owners: dict[str, str] = field(default_factory=dict)  # id -> the test file it is billed to
     workspaces: set[str] = field(default_factory=set)
     kept: set[str] = field(default_factory=set)  # left running on purpose (--orgo-keep-on-failure)
     provisioned: int = 0
     computer_seconds: float = 0.0
+    per_file: dict[str, float] = field(default_factory=dict)
+    clock: Callable[[], float] = time.monotonic
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def created(self, computer_id: str) -> None:
+    def created(self, computer_id: str, owner: str = UNUSED_POOL) -> None:
         with self._lock:
-            self.computers[computer_id] = time.monotonic()
+            self.computers[computer_id] = self.clock()
+            self.owners[computer_id] = owner
             self.provisioned += 1
+
+    def assign(self, computer_id: str, owner: str) -> None:
+        """Bill a computer (from the warm pool) to the test file that took it."""
+        with self._lock:
+            if computer_id in self.owners:
+                self.owners[computer_id] = owner
 
     def deleted(self, computer_id: str) -> None:
         with self._lock:
-            started = self.computers.pop(computer_id, None)
-            if started is not None:
-                self.computer_seconds += time.monotonic() - started
+            self._end(computer_id)
 
     def keep(self, computer_id: str) -> None:
         with self._lock:
             self.kept.add(computer_id)
-            started = self.computers.pop(computer_id, None)
-            if started is not None:
-                self.computer_seconds += time.monotonic() - started
+            self._end(computer_id)
+
+    def _end(self, computer_id: str) -> None:
+        started = self.computers.pop(computer_id, None)
+        owner = self.owners.pop(computer_id, UNUSED_POOL)
+        if started is not None:
+            seconds = max(0.0, self.clock() - started)
+            self.computer_seconds += seconds
+            self.per_file[owner] = self.per_file.get(owner, 0.0) + seconds
+
+    def stop_counting(self) -> None:
+        """The end of the run: what could not be deleted is billed up to now (and on)."""
+        with self._lock:
+            for computer_id in list(self.computers):
+                self._end(computer_id)
+
+    def alive_seconds(self) -> float:
+        """Computer-seconds the computers still alive have run so far."""
+        with self._lock:
+            now = self.clock()
+            return sum(max(0.0, now - started) for started in self.computers.values())
 
 
 class ComputerSlots:
     """At most ``count`` computers at once across processes: a file lock per slot in a
-    directory every xdist worker shares."""
+    directory every xdist worker shares. A slot is taken by one thread (the warm pool's)
+    and may be given back by another (the test's), so the locks are not thread-local."""
 
     def __init__(self, directory: Path, count: int) -> None:
         if count < 1:
             raise ValueError("--orgo-max-computers must be at least 1")
         directory.mkdir(parents=True, exist_ok=True)
-        self._locks = [FileLock(str(directory / f"orgo-slot-{i}.lock")) for i in range(count)]
+        self._locks = [
+            FileLock(str(directory / f"orgo-slot-{i}.lock"), thread_local=False)
+            for i in range(count)
+        ]
         self._held: set[int] = set()
         self._held_lock = threading.Lock()
 
-    @contextlib.contextmanager
-    def hold(self, timeout: float) -> Iterator[None]:
+    @property
+    def count(self) -> int:
+        return len(self._locks)
+
+    def try_acquire(self) -> int | None:
+        """A free slot's index, now, or None."""
+        for index, lock in enumerate(self._locks):
+            with self._held_lock:  # FileLock is re-entrant within a process: track our own
+                if index in self._held:
+                    continue
+                try:
+                    lock.acquire(timeout=0)
+                except Timeout:
+                    continue
+                self._held.add(index)
+                return index
+        return None
+
+    def acquire(self, timeout: float, while_waiting: Callable[[], object] = lambda: None) -> int:
+        """A slot within ``timeout`` seconds (calling ``while_waiting`` between tries:
+        the pool gives back an idle computer there), or a ProvisioningError."""
         deadline = time.monotonic() + timeout
         while True:
-            for index, lock in enumerate(self._locks):
-                with self._held_lock:  # FileLock is re-entrant within a process: track our own
-                    if index in self._held:
-                        continue
-                    try:
-                        lock.acquire(timeout=0)
-                    except Timeout:
-                        continue
-                    self._held.add(index)
-                try:
-                    yield
-                finally:
-                    with self._held_lock:
-                        self._held.discard(index)
-                        lock.release()
-                return
+            index = self.try_acquire()
+            if index is not None:
+                return index
             if time.monotonic() > deadline:
                 raise ProvisioningError(
                     f"no computer slot free within {timeout:g} s: {len(self._locks)} computers are "
                     "in use by this run (raise --orgo-max-computers if your plan allows more)"
                 )
-            time.sleep(0.2)
+            while_waiting()
+            time.sleep(0.05)
+
+    def release(self, index: int) -> None:
+        with self._held_lock:
+            if index in self._held:
+                self._held.discard(index)
+                self._locks[index].release()
+
+    @contextlib.contextmanager
+    def hold(self, timeout: float) -> Iterator[None]:
+        index = self.acquire(timeout)
+        try:
+            yield
+        finally:
+            self.release(index)
+
+
+PLAN_LIMIT_FIRST_WAIT = 0.25
+PLAN_LIMIT_MAX_WAIT = 5.0
+_PLAN_LIMIT = re.compile(r"plan limit reached|running computers|computer limit", re.IGNORECASE)
+
+
+def is_plan_limit(error: OrgoAPIError) -> bool:
+    """The account runs as many computers as its plan allows (403): this one clears when
+    another is deleted; a per-computer limit (RAM, CPU, disk) never does."""
+    return error.status == 403 and _PLAN_LIMIT.search(error.message or "") is not None
 
 
 DELETE_HINT = 'curl -X DELETE -H "Authorization: Bearer $ORGO_API_KEY" {base_url}/{kind}/{id}'
@@ -134,6 +201,7 @@ class Provisioner:
     live: bool
     poll_interval: float = 1.0
     sleep: Callable[[float], None] = time.sleep
+    plan_limit_waits: int = 0
 
     def create_workspace(self, name: str) -> Workspace:
         workspace = self.client.create_workspace(name)
@@ -141,24 +209,67 @@ class Provisioner:
         return workspace
 
     def create_computer(
-        self, workspace_id: str, name: str, spec: ComputerSpec, timeout: float
+        self,
+        workspace_id: str,
+        name: str,
+        spec: ComputerSpec,
+        timeout: float,
+        owner: str = UNUSED_POOL,
     ) -> Computer:
-        """A running computer; deleted again if it never gets there."""
+        """A running computer; deleted again if it never gets there.
+
+        Live, the account's plan limit on running computers (a 403) is waited out within
+        ``timeout``: another run sharing the key (a CI shard on another machine) will
+        free one, so the limit is a queue, not an error."""
+        deadline = time.monotonic() + timeout
+        wait = PLAN_LIMIT_FIRST_WAIT
+        while True:
+            try:
+                computer = self.client.create_computer(workspace_id, name, **spec.create_kwargs())
+                break
+            except OrgoAPIError as exc:
+                left = deadline - time.monotonic()
+                if not (self.live and is_plan_limit(exc)) or left <= 0:
+                    waited = " (waited for the plan limit until the provision timeout)"
+                    raise ProvisioningError(
+                        f"could not create computer {name!r} ({spec.create_kwargs()}): {exc}"
+                        + (waited if self.live and is_plan_limit(exc) else "")
+                    ) from exc
+                self.plan_limit_waits += 1
+                self.sleep(min(wait, left))
+                wait = min(wait * 2, PLAN_LIMIT_MAX_WAIT)
+        self.registry.created(computer.id, owner)
         try:
-            computer = self.client.create_computer(workspace_id, name, **spec.create_kwargs())
-        except OrgoAPIError as exc:
-            raise ProvisioningError(
-                f"could not create computer {name!r} ({spec.create_kwargs()}): {exc}"
-            ) from exc
-        self.registry.created(computer.id)
-        try:
-            return self._wait_running(computer, timeout)
+            return self._wait_running(computer, timeout, deadline)
         except BaseException:
             self.delete_computer(computer.id)
             raise
 
-    def _wait_running(self, computer: Computer, timeout: float) -> Computer:
+    def ensure_running(self, computer_id: str, timeout: float) -> Computer:
+        """A shared computer a test stopped is started again for the next test."""
+        computer = self.client.get_computer(computer_id)
+        if computer.status in ("stopped", "stopping", "suspended"):
+            if computer.status == "stopping":
+                computer = self._wait_status(computer, ("stopped",), timeout)
+            start = getattr(self.client, "start_computer", None)
+            if start is not None:
+                start(computer_id)
+                computer = self.client.get_computer(computer_id)
+        return self._wait_running(computer, timeout)
+
+    def _wait_status(
+        self, computer: Computer, targets: tuple[str, ...], timeout: float
+    ) -> Computer:
         deadline = time.monotonic() + timeout
+        while computer.status not in targets and time.monotonic() < deadline:
+            self.sleep(self.poll_interval)
+            computer = self.client.get_computer(computer.id)
+        return computer
+
+    def _wait_running(
+        self, computer: Computer, timeout: float, deadline: float | None = None
+    ) -> Computer:
+        deadline = time.monotonic() + timeout if deadline is None else deadline
         seen = [computer.status]
         while computer.status != "running":
             if computer.status == "error":

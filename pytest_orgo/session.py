@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pytest_orgo.budget import SpendingGuard
 from pytest_orgo.client import OrgoClient
+from pytest_orgo.pool import Computers, Demand
 from pytest_orgo.provision import ComputerSlots, Provisioner, ProvisioningApi, Registry
 from pytest_orgo.routing import Router
+from pytest_orgo.scope import SharedComputers
 from pytest_orgo.settings import RunSettings
 
 if TYPE_CHECKING:
@@ -37,12 +40,35 @@ class RunSummary:
     computer_seconds: float = 0.0
     leftovers: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    per_file: dict[str, float] = field(default_factory=dict)  # computer-seconds
+    refused: int = 0  # tests the spending guard left without a computer
+    max_minutes: float = 0.0
 
     def add(self, other: dict[str, object]) -> None:
         self.provisioned += int(other.get("provisioned", 0))  # type: ignore[call-overload]
         self.computer_seconds += float(other.get("computer_seconds", 0.0))  # type: ignore[arg-type]
         self.leftovers.extend(other.get("leftovers", []))  # type: ignore[arg-type]
         self.kept.extend(other.get("kept", []))  # type: ignore[arg-type]
+        for path, seconds in dict(other.get("per_file", {})).items():  # type: ignore[call-overload]
+            self.per_file[path] = self.per_file.get(path, 0.0) + float(seconds)
+        self.refused += int(other.get("refused", 0))  # type: ignore[call-overload]
+
+    def file_lines(self) -> list[str]:
+        """Computer-minutes per test file, most first (live mode, or with a guard)."""
+        if not (self.live or self.max_minutes) or not self.per_file:
+            return []
+        lines = [
+            f"  {minutes / 60:8.2f} computer-minutes  {path}"
+            for path, minutes in sorted(self.per_file.items(), key=lambda kv: -kv[1])
+        ]
+        if self.max_minutes:
+            used = sum(self.per_file.values()) / 60
+            lines.append(
+                f"  {used:8.2f} of {self.max_minutes:g} computer-minutes allowed "
+                "(--orgo-max-computer-minutes)"
+                + (f"; {self.refused} tests got no computer" if self.refused else "")
+            )
+        return lines
 
     def line(self) -> str:
         if self.live:
@@ -60,7 +86,7 @@ class OrgoRun:
         self.live = settings.live
         self.worker = worker
         self.shared_dir = shared_dir
-        self.registry = Registry()
+        self.registry = Registry(clock=time.time if self.live else self._fake_now)
         self._lock = threading.RLock()
         self._fake: FakeOrgo | None = None
         self._client: OrgoClient | None = None
@@ -73,8 +99,18 @@ class OrgoRun:
             ComputerSlots(shared_dir / "orgo-slots", settings.max_computers) if self.live else None
         )
         self.api_key = os.environ.get("ORGO_API_KEY", "") if self.live else self._fake_key()
+        self._computers: Computers | None = None
+        self.demand: Demand | None = None
+        self.item_index: dict[str, int] = {}
+        self.shared = SharedComputers(
+            give_back=lambda lease, keep: self.computers.give_back(lease, keep=keep)
+        )
 
     # -- fake mode --------------------------------------------------------------------
+
+    def _fake_now(self) -> float:
+        """Computer-minutes in fake mode run on the fake's clock (virtual by default)."""
+        return self.fake.clock.now()
 
     def _fake_key(self) -> str:
         """Fake mode: code under test calling ``orgo.Computer()`` needs ORGO_API_KEY;
@@ -138,6 +174,31 @@ class OrgoRun:
             return self._provisioner
 
     @property
+    def computers(self) -> Computers:
+        """Where fixtures get computers: the warm pool, the slots, the spending guard."""
+        with self._lock:
+            if self._computers is None:
+                settings = self.settings
+                guard = None
+                if settings.max_computer_minutes > 0:
+                    guard = SpendingGuard(
+                        self.shared_dir / "orgo-budget",
+                        self.worker,
+                        settings.max_computer_minutes,
+                        self.registry,
+                    )
+                self._computers = Computers(
+                    self.provisioner,
+                    lambda: self.workspace_id,
+                    slots=self.slots,
+                    guard=guard,
+                    pool_size=settings.pool,
+                    workers=int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1),
+                    timeout=settings.provision_timeout,
+                )
+            return self._computers
+
+    @property
     def workspace_id(self) -> str:
         """This run's (and this xdist worker's) workspace, created on first use."""
         with self._lock:
@@ -165,11 +226,15 @@ class OrgoRun:
         kept = sorted(self.registry.kept)
         kept_workspaces: list[str] = []
         provisioner = self._provisioner
+        computers = self._computers
+        if computers is not None:
+            computers.close()  # no more warming; warm leftovers are deleted just below
         if provisioner is not None:
             if kept:  # deleting the workspace would delete the kept computers with it
                 kept_workspaces = sorted(self.registry.workspaces)
                 self.registry.workspaces.clear()
             leftovers = provisioner.cleanup()
+        self.registry.stop_counting()
         if self._client is not None:
             self._client.close()
         if self.router is not None:
@@ -185,5 +250,7 @@ class OrgoRun:
             "leftovers": leftovers,
             "kept": [delete("computers", c) for c in kept]
             + [delete("workspaces", w) for w in kept_workspaces],
+            "per_file": dict(self.registry.per_file),
+            "refused": computers.guard.refused if computers and computers.guard else 0,
         }
         return self._finished

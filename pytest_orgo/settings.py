@@ -80,7 +80,33 @@ OPTIONS: tuple[Option, ...] = (
         DEFAULT_PROVISION_TIMEOUT,
         "seconds to wait for a computer to be running",
     ),
+    Option(
+        "scope",
+        "--orgo-scope",
+        "orgo_scope",
+        "string",
+        "function",
+        "who shares one computer: function (each test its own), class, module or session",
+    ),
+    Option(
+        "pool",
+        "--orgo-pool",
+        "orgo_pool",
+        "int",
+        0,
+        "keep N computers provisioning ahead of the tests that will take them (0: off)",
+    ),
+    Option(
+        "max_computer_minutes",
+        "--orgo-max-computer-minutes",
+        "orgo_max_computer_minutes",
+        "float",
+        0.0,
+        "stop provisioning once this many computer-minutes are used or committed, "
+        "across xdist workers (0: no limit)",
+    ),
 )
+SCOPES = ("function", "class", "module", "session")
 
 
 class ComputerSpec(BaseModel):
@@ -152,3 +178,6 @@ class RunSettings:
     max_computers: int
     keep_on_failure: bool
     provision_timeout: float
+    scope: str = "function"
+    pool: int = 0
+    max_computer_minutes: float = 0.0

@@ -40,6 +40,7 @@ class LifecycleBody(_Body):
     mode: str = "immediate"
     delay: float = Field(default=0.0, ge=0)
     idempotent: StrictBool = False
+    create_latency: float = Field(default=0.0, ge=0, le=600)
 
 
 class AdvanceBody(_Body):
@@ -114,7 +115,12 @@ def control_router(fake: FakeOrgo) -> Router:
     def set_lifecycle(state: State, request: ApiRequest) -> ApiResponse:
         body = request.model(LifecycleBody)
         try:
-            fake.set_lifecycle(body.mode, delay=body.delay, idempotent=body.idempotent)  # type: ignore[arg-type]
+            fake.set_lifecycle(
+                body.mode,  # type: ignore[arg-type]
+                delay=body.delay,
+                idempotent=body.idempotent,
+                create_latency=body.create_latency,
+            )
         except ValueError as exc:
             raise bad_request(str(exc)) from None
         return ok(body.model_dump())

@@ -51,6 +51,23 @@ class StandaloneFake:
         )
 
 
+def most_at_once(fake: StandaloneFake) -> int:
+    """The most computers alive at once over a whole run, replaying the fake's request
+    log in order (a create counts when answered 201, a delete when answered 200)."""
+    alive = most = 0
+    for entry in fake.requests():
+        if entry["method"] == "POST" and entry["path"] == "/computers" and entry["status"] == 201:
+            alive += 1
+        elif (
+            entry["method"] == "DELETE"
+            and entry["path"].startswith("/computers/")
+            and entry["status"] == 200
+        ):
+            alive -= 1
+        most = max(most, alive)
+    return most
+
+
 def write_ini(pytester: pytest.Pytester, **options: object) -> None:
     """A pytest.ini with these ``orgo_*`` (or other) options."""
     lines = [f"{name} = {value}" for name, value in options.items()]

@@ -1,0 +1,114 @@
+"""Computers shared by a class, a module or the session (``scope=`` on the marker, or
+``orgo_scope``), and what is reset between the tests that share one.
+
+A shared computer is made for the first test of its scope that asks for it and given
+back by a finalizer on the scope's node (the module, the class, the session), which
+pytest runs after the last test of that scope, as it does for its own scoped fixtures.
+Tests asking for different computer specs in one scope get one computer per spec.
+
+Between tests, in fake mode, the simulated desktop is restored exactly to what it was
+when the computer was new: its disk as provisioned and a freshly booted session (one
+text editor window, empty clipboard, no processes, the computer running again with its
+original resolution). In live mode nothing on the desktop is restored (files, windows,
+clipboard, processes carry over); the computer is started again if a test stopped it,
+and the WebSockets a test opened through its helpers are closed, as always.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pytest
+
+from pytest_orgo.pool import Lease
+from pytest_orgo.settings import ComputerSpec
+
+if TYPE_CHECKING:
+    from fake_server import FakeOrgo
+    from fake_server.desktop.filesystem import FileSystem
+
+
+def scope_node(request: pytest.FixtureRequest, scope: str) -> pytest.Item | pytest.Collector:
+    """The node whose teardown ends a computer of this scope (class falls back to the
+    module for a test outside a class)."""
+    node: pytest.Item | pytest.Collector | None = None
+    if scope == "class":
+        node = request.node.getparent(pytest.Class)
+    if scope in ("class", "module") and node is None:
+        node = request.node.getparent(pytest.Module)
+    return node if node is not None else request.session
+
+
+@dataclass
+class Shared:
+    """One shared computer and what its tests did to it."""
+
+    lease: Lease
+    scope: str
+    snapshot: FileSystem | None = None  # fake mode: the disk as provisioned
+    resolution: str = ""
+    uses: int = 0
+    failed: bool = False
+    keep: bool = False
+
+
+@dataclass
+class SharedComputers:
+    """This process's shared computers, by (scope node, spec)."""
+
+    give_back: Callable[[Lease, bool], None]
+    entries: dict[tuple[str, ComputerSpec], Shared] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(
+        self,
+        request: pytest.FixtureRequest,
+        scope: str,
+        spec: ComputerSpec,
+        make: Callable[[], Lease],
+        fake: FakeOrgo | None,
+    ) -> Shared:
+        node = scope_node(request, scope)
+        key = (node.nodeid or "<session>", spec)
+        with self._lock:
+            entry = self.entries.get(key)
+        if entry is None:
+            entry = Shared(make(), scope)
+            if fake is not None:
+                computer = fake.computer(entry.lease.info.id)
+                with fake.state.lock:
+                    entry.snapshot = computer.desktop.disk.clone()
+                    entry.resolution = computer.resolution
+            with self._lock:
+                self.entries[key] = entry
+            node.addfinalizer(lambda: self._end(key))
+        return entry
+
+    def _end(self, key: tuple[str, ComputerSpec]) -> None:
+        with self._lock:
+            entry = self.entries.pop(key, None)
+        if entry is not None:
+            self.give_back(entry.lease, entry.failed and entry.keep)
+
+
+def restore_desktop(
+    fake: FakeOrgo, computer_id: str, snapshot: FileSystem, resolution: str
+) -> None:
+    """Put a shared computer back as it was new: its disk as provisioned, a fresh boot."""
+    from fake_server.desktop.desktop import Desktop
+
+    state = fake.state
+    with state.lock:
+        computer = fake.computer(computer_id)
+        fake.drop_connections(computer.id, code=1001)
+        computer.desktop.power_off()
+        computer.transition = None
+        computer.stored_status = "running"
+        computer.stream = None
+        computer.resolution = resolution
+        computer.desktop = Desktop(
+            clock=state.clock, ids=state.ids, resolution=resolution, fs=snapshot.clone()
+        )
