@@ -28,6 +28,7 @@ from pytest_orgo.settings import OPTIONS, InvalidSpec, Option, RunSettings, pars
 
 CLI_GIVEN_KEY = pytest.StashKey[set[str]]()
 SUMMARY_KEY = pytest.StashKey[RunSummary]()
+MARKER_ERROR_KEY = pytest.StashKey[str]()
 
 
 # pytest_orgo modules with hooks of their own, registered from pytest_addoption below
@@ -125,34 +126,52 @@ def _shared_dir(config: pytest.Config) -> Path:
 def pytest_pycollect_makeitem(
     collector: pytest.Collector, name: str, obj: object
 ) -> Generator[None, Any, Any]:
-    """An invalid ``@pytest.mark.orgo`` value is a collection error naming test and value."""
+    """An invalid ``@pytest.mark.orgo`` value errors that test alone (at its setup), with
+    a message naming the test, the argument and what is allowed; the rest of the module
+    still runs, as respx and pytest-recording treat a bad marker."""
     result = yield
     items = result if isinstance(result, list) else [result] if result is not None else []
     for item in items:
-        if not isinstance(item, pytest.Function):
-            continue
-        values: dict[str, Any] = {}
-        for mark in reversed(list(item.iter_markers("orgo"))):
-            if mark.args:
-                raise collector.CollectError(
-                    f"{item.nodeid}: @pytest.mark.orgo takes keyword arguments only, "
-                    f"got {mark.args!r}"
-                )
-            values.update(mark.kwargs)
-        per_test = {
-            k: values.pop(k) for k in ("keep_on_failure", "provision_timeout") if k in values
-        }
-        try:
-            parse_spec(values, where=item.nodeid)
-        except InvalidSpec as exc:
-            raise collector.CollectError(str(exc)) from None
-        timeout = per_test.get("provision_timeout")
-        if timeout is not None and (not isinstance(timeout, int | float) or timeout <= 0):
-            raise collector.CollectError(
-                f"{item.nodeid}: invalid orgo settings: provision_timeout={timeout!r} "
-                "must be a positive number"
-            )
+        if isinstance(item, pytest.Function):
+            problem = marker_problem(item)
+            if problem is not None:
+                item.stash[MARKER_ERROR_KEY] = problem
     return result
+
+
+def marker_problem(item: pytest.Function) -> str | None:
+    """What is wrong with the test's ``@pytest.mark.orgo`` values, or None."""
+    marks = list(item.iter_markers("orgo"))
+    if not marks:
+        return None  # the common case costs no import of the settings model
+
+    values: dict[str, Any] = {}
+    for mark in reversed(marks):
+        if mark.args:
+            return (
+                f"{item.nodeid}: @pytest.mark.orgo takes keyword arguments only, got {mark.args!r}"
+            )
+        values.update(mark.kwargs)
+    per_test = {k: values.pop(k) for k in ("keep_on_failure", "provision_timeout") if k in values}
+    try:
+        parse_spec(values, where=item.nodeid)
+    except InvalidSpec as exc:
+        return str(exc)
+    timeout = per_test.get("provision_timeout")
+    if timeout is not None and (not isinstance(timeout, int | float) or timeout <= 0):
+        return (
+            f"{item.nodeid}: invalid orgo settings: provision_timeout={timeout!r} "
+            "must be a positive number"
+        )
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Error a test whose marker is invalid before any fixture provisions for it."""
+    problem = item.stash.get(MARKER_ERROR_KEY, None)
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

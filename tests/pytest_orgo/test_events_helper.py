@@ -18,7 +18,6 @@ import pytest
 
 from fake_server import FakeOrgo
 from fake_server.handle import DesktopHandle
-from pytest_orgo._events_model import EventSpec, match_any_order, match_in_order
 from pytest_orgo.computer import OrgoComputer
 from pytest_orgo.events import (
     AsyncEventStream,
@@ -29,6 +28,7 @@ from pytest_orgo.events import (
     EventTimeout,
     UnexpectedEvent,
 )
+from pytest_orgo.helpers.events._model import EventSpec, match_any_order, match_in_order
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import re
 import time
 from collections.abc import Callable
 
-from pytest_orgo._ws import UrlSource
+from pytest_orgo.helpers._ws import UrlSource
 
 ANSI = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor movement, erase

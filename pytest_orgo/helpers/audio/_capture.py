@@ -9,7 +9,8 @@ import math
 
 from websockets.exceptions import ConnectionClosed
 
-from pytest_orgo._audio_analysis import (
+from pytest_orgo.helpers._ws import UrlSource, close_of, describe_close
+from pytest_orgo.helpers.audio._analysis import (
     CHANNELS,
     FRAME_SECONDS,
     SAMPLE_RATE,
@@ -18,7 +19,6 @@ from pytest_orgo._audio_analysis import (
     frame_bytes,
     validate_frames,
 )
-from pytest_orgo._ws import UrlSource, close_of, describe_close
 
 
 class AudioStreamError(ConnectionError):

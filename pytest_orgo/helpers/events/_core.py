@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from pytest_orgo._events_model import Event, EventSpec, parse_timestamp
-from pytest_orgo._ws import Backoff, UrlSource, redact
+from pytest_orgo.helpers._ws import Backoff, UrlSource, redact
+from pytest_orgo.helpers.events._model import Event, EventSpec, parse_timestamp
 
 REPLIES: Final = frozenset({"subscribed", "unsubscribed", "pong", "error"})
 """Server messages that answer a request (any of them proves the connection works)."""
