@@ -20,6 +20,8 @@ from pydantic import (
     field_validator,
 )
 
+from pytest_orgo.errors import OrgoError
+
 DEFAULT_BASE_URL = "https://www.orgo.ai/api"
 DEFAULT_MAX_COMPUTERS = 2  # the free plan's limit
 DEFAULT_PROVISION_TIMEOUT = 300.0
@@ -125,7 +127,7 @@ class ComputerSpec(BaseModel):
         return fields
 
 
-class InvalidSpec(ValueError):
+class InvalidSpec(ValueError, OrgoError):
     pass
 
 

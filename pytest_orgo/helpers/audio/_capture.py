@@ -9,6 +9,7 @@ import math
 
 from websockets.exceptions import ConnectionClosed
 
+from pytest_orgo.errors import OrgoError
 from pytest_orgo.helpers._ws import UrlSource, close_of, describe_close
 from pytest_orgo.helpers.audio._analysis import (
     CHANNELS,
@@ -21,11 +22,11 @@ from pytest_orgo.helpers.audio._analysis import (
 )
 
 
-class AudioStreamError(ConnectionError):
+class AudioStreamError(ConnectionError, OrgoError):
     """The audio socket could not be opened, refused to start, or closed mid-read."""
 
 
-class AudioTimeout(AssertionError, TimeoutError):
+class AudioTimeout(AssertionError, TimeoutError, OrgoError):
     """Fewer frames arrived than asked for within the timeout."""
 
 
@@ -67,6 +68,7 @@ class Capture:
         return frame_bytes(self.sample_rate, self.channels)
 
     def handle(self, raw: str | bytes) -> None:
+        __tracebackhide__ = True
         if isinstance(raw, bytes):
             validate_frames(
                 [raw], sample_rate=self.sample_rate, channels=self.channels, first_index=self.frames

@@ -151,7 +151,8 @@ class StreamState:
             f"expected no {spec} within {within:g} s (counting those since the last match), "
             f"but got: {seen.describe(origin)}"
         )
-        return self.report(headline, events, origin)
+        others = [event for event in events if event is not seen]
+        return self.report(headline, others, origin, label="Other events received")
 
     def dropped_while_watching(
         self, spec: EventSpec, events: Sequence[Event], origin: float
@@ -191,18 +192,23 @@ class StreamState:
             text += f"; last drop: {self.last_close}"
         return text + ")"
 
-    def report(self, headline: str, events: Sequence[Event], origin: float) -> str:
+    def report(
+        self,
+        headline: str,
+        events: Sequence[Event],
+        origin: float,
+        *,
+        label: str = "Events received while waiting",
+    ) -> str:
         """A failure message: what happened, what arrived, what was subscribed."""
         lines = [headline + "."]
         if events:
-            lines.append(
-                f"Events received while waiting ({len(events)}; offsets from the wait's start):"
-            )
+            lines.append(f"{label} ({len(events)}; offsets from the wait's start):")
             if len(events) > MAX_SHOWN:
                 lines.append(f"  ... {len(events) - MAX_SHOWN} earlier events not shown")
             lines += ["  " + event.describe(origin) for event in events[-MAX_SHOWN:]]
         else:
-            lines.append("No events were received while waiting.")
+            lines.append(f"{label}: none.")
         lines.append(f"Subscriptions: {self.subscriptions_text()}.")
         lines.append(f"Connection: {self.connection_text()}.")
         if self.server_errors:

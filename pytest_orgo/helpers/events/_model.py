@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from pytest_orgo.errors import OrgoError
+
 EVENT_TYPES: Final[tuple[str, ...]] = (
     "window_focus",
     "window_open",
@@ -29,16 +31,16 @@ EVENT_TYPES: Final[tuple[str, ...]] = (
 """The documented event types (the server is the authority: an unknown one is rejected)."""
 
 
-class EventTimeout(AssertionError, TimeoutError):
+class EventTimeout(AssertionError, TimeoutError, OrgoError):
     """The awaited event(s) did not arrive in time. A test failure, and a ``TimeoutError``
     for code that catches that."""
 
 
-class UnexpectedEvent(AssertionError):
+class UnexpectedEvent(AssertionError, OrgoError):
     """``assert_no_event`` saw the event it was told must not happen."""
 
 
-class EventStreamError(ConnectionError):
+class EventStreamError(ConnectionError, OrgoError):
     """The events socket cannot be used: reconnection gave up, or the stream was closed."""
 
 

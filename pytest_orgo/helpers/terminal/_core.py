@@ -9,6 +9,7 @@ import re
 import time
 from collections.abc import Callable
 
+from pytest_orgo.errors import OrgoError
 from pytest_orgo.helpers._ws import UrlSource
 
 ANSI = re.compile(
@@ -22,15 +23,15 @@ SCREEN_LINES = 24
 """Lines of screen shown in a failure message."""
 
 
-class TerminalTimeout(AssertionError, TimeoutError):
+class TerminalTimeout(AssertionError, TimeoutError, OrgoError):
     """The pattern (or the exit) did not come in time; the message shows the screen."""
 
 
-class TerminalEOF(AssertionError):
+class TerminalEOF(AssertionError, OrgoError):
     """The session ended (the shell exited, or the socket closed) before what was awaited."""
 
 
-class TerminalError(ConnectionError):
+class TerminalError(ConnectionError, OrgoError):
     """The terminal socket could not be opened."""
 
 
@@ -127,6 +128,7 @@ class Session:
         return found
 
     def message(self, text: str) -> str:
+        __tracebackhide__ = True
         if self.exit_code is not None:
             raise TerminalEOF(
                 self.report(f"cannot send {text!r}: the shell exited with code {self.exit_code}")
@@ -165,6 +167,7 @@ class Session:
         deadline = time.monotonic() + limit
 
         def step() -> re.Match[str] | float:
+            __tracebackhide__ = True
             found = self.search(regex)
             if found is not None:
                 return found
@@ -187,6 +190,7 @@ class Session:
         deadline = time.monotonic() + limit
 
         def step() -> int | float:
+            __tracebackhide__ = True
             if self.exit_code is not None:
                 return self.exit_code
             if self.ended is not None:
