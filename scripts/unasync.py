@@ -95,7 +95,7 @@ def formatted(text: str, target: str) -> str:
     """``text`` as ``ruff`` leaves it: renaming ``AsyncX`` to ``X`` can unsort imports and
     dropping ``await`` shortens lines that the formatter then joins, while the checked-in
     file must pass ``ruff check`` and ``ruff format --check`` like any other."""
-    for command in (["check", "--fix", "--select", "I", "--exit-zero", "-q"], ["format"]):
+    for command in (["check", "--fix", "--select", "I,SIM117", "--exit-zero", "-q"], ["format"]):
         result = subprocess.run(
             [sys.executable, "-m", "ruff", *command, "--stdin-filename", target, "-"],
             input=text,

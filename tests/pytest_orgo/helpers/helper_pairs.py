@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
+import numpy as np
+
 from fake_server import FakeOrgo
 from fake_server.handle import DesktopHandle
 from pytest_orgo.computer import OrgoComputer
@@ -72,3 +74,13 @@ def server_subscribed(fake: FakeOrgo, computer_id: str, kind: str) -> Callable[[
         return any(c.open and kind in c.subscriptions for c in fake.event_connections(computer_id))
 
     return check
+
+
+def fast(url: str) -> str:
+    """The audio URL asking the fake to stream as fast as the reader takes it."""
+    return url + "&pace=fast"
+
+
+def sine(frequency: float, seconds: float, rate: int = 24_000, amplitude: float = 0.5) -> bytes:
+    t = np.arange(round(seconds * rate)) / rate
+    return (np.sin(2 * np.pi * frequency * t) * amplitude * 32767).astype("<i2").tobytes()
