@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_orgo.client import AsyncOrgoClient, OrgoClient
-from pytest_orgo.computer import OrgoComputer
-from pytest_orgo.provision import ProvisioningError
-from pytest_orgo.session import OrgoRun
-from pytest_orgo.settings import ComputerSpec, parse_spec
-
 if TYPE_CHECKING:
     from fake_server import FakeOrgo
+    from pytest_orgo.client import AsyncOrgoClient, OrgoClient
+    from pytest_orgo.computer import OrgoComputer
+    from pytest_orgo.session import OrgoRun
+    from pytest_orgo.settings import ComputerSpec
 
-RUN_KEY = pytest.StashKey[OrgoRun]()
+# The client, the models and the run are imported inside the fixtures that use them:
+# the plugin imports this module on every pytest start, used or not.
+RUN_KEY = pytest.StashKey["OrgoRun"]()
 REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
 PER_TEST_SETTINGS = ("keep_on_failure", "provision_timeout")
 
@@ -42,6 +42,8 @@ def test_settings(
     """This test's computer spec and per-test settings.
 
     Precedence: flag > marker > orgo_config > ini > default."""
+    from pytest_orgo.settings import parse_spec
+
     run = orgo_run(request.config)
     where = f"orgo_config fixture (used by {request.node.nodeid})"
     config_spec = {k: v for k, v in orgo_config.items() if k not in PER_TEST_SETTINGS}
@@ -85,6 +87,8 @@ def orgo_client(request: pytest.FixtureRequest) -> OrgoClient:
 @pytest.fixture
 def orgo_async_client(request: pytest.FixtureRequest) -> Iterator[AsyncOrgoClient]:
     """The async twin of ``orgo_client``, for pytest-asyncio and anyio tests."""
+    from pytest_orgo.client import AsyncOrgoClient
+
     run = orgo_run(request.config)
     transport = None if run.live else run.fake.transport()
     client = AsyncOrgoClient(run.api_key, base_url=run.base_url, transport=transport)
@@ -115,6 +119,9 @@ def _computer_name(nodeid: str) -> str:
 def _provision(
     request: pytest.FixtureRequest, orgo_config: dict[str, Any]
 ) -> Iterator[OrgoComputer]:
+    from pytest_orgo.computer import OrgoComputer
+    from pytest_orgo.provision import ProvisioningError
+
     run = orgo_run(request.config)
     spec, per_test = test_settings(request, orgo_config)
     timeout = float(per_test["provision_timeout"])
@@ -175,6 +182,8 @@ def orgo_async_computer(
 ) -> Iterator[OrgoComputer]:
     """``orgo_computer`` with an ``async_client`` for async tests (provisioning is sync,
     so it works under pytest-asyncio and anyio alike)."""
+    from pytest_orgo.client import AsyncOrgoClient
+
     run = orgo_run(request.config)
     for computer in _provision(request, orgo_config):
         transport = None if run.live else run.fake.transport()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Generator
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
@@ -23,11 +23,13 @@ from pytest_orgo.fixtures import (  # noqa: F401  (fixtures are registered by im
     orgo_server,
     orgo_workspace,
 )
-from pytest_orgo.session import OrgoRun, RunSummary
-from pytest_orgo.settings import OPTIONS, InvalidSpec, Option, RunSettings, parse_spec
+from pytest_orgo.settings import OPTIONS, Option, RunSettings
+
+if TYPE_CHECKING:
+    from pytest_orgo.session import RunSummary  # noqa: F401  (the stash key's type)
 
 CLI_GIVEN_KEY = pytest.StashKey[set[str]]()
-SUMMARY_KEY = pytest.StashKey[RunSummary]()
+SUMMARY_KEY = pytest.StashKey["RunSummary"]()
 MARKER_ERROR_KEY = pytest.StashKey[str]()
 
 
@@ -107,6 +109,8 @@ def pytest_configure(config: pytest.Config) -> None:
             "--orgo runs against the live Orgo API and needs an API key: set ORGO_API_KEY "
             "(get one at https://www.orgo.ai/start), or drop --orgo to use the bundled fake"
         )
+    from pytest_orgo.session import OrgoRun, RunSummary  # the client, httpx: not at import
+
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     run = OrgoRun(settings, shared_dir=_shared_dir(config), worker=worker)
     if not settings.live:
@@ -144,6 +148,7 @@ def marker_problem(item: pytest.Function) -> str | None:
     marks = list(item.iter_markers("orgo"))
     if not marks:
         return None  # the common case costs no import of the settings model
+    from pytest_orgo.settings import InvalidSpec, parse_spec
 
     values: dict[str, Any] = {}
     for mark in reversed(marks):
