@@ -6,35 +6,15 @@ without a socket, ``OrgoComputer.close()`` and an async stream moving to a new l
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
+from helper_pairs import desktop, wait_until
 
 from fake_server import FakeOrgo
-from fake_server.handle import DesktopHandle
 from pytest_orgo.computer import OrgoComputer
 from pytest_orgo.events import Event, EventStreamError
 from pytest_orgo.helpers.events._model import EventSpec, match_any_order, match_in_order
-
-
-@pytest.fixture
-def computer(orgo_computer: OrgoComputer) -> Iterator[OrgoComputer]:
-    yield orgo_computer
-    orgo_computer.close()
-
-
-def desktop(computer: OrgoComputer) -> DesktopHandle:
-    assert computer.desktop is not None, "these tests drive the fake's desktop"
-    return computer.desktop
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.01)
 
 
 def test_close_ends_the_socket_and_further_use_fails(

@@ -5,12 +5,10 @@ check on synthesised PCM. The stream's tests are written once in async form in
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
-import numpy as np
 import pytest
+from helper_pairs import sine
 
-from fake_server.handle import DesktopHandle
 from pytest_orgo.audio import (
     AudioClip,
     AudioFormatError,
@@ -19,28 +17,6 @@ from pytest_orgo.audio import (
     rms_dbfs,
     validate_frames,
 )
-from pytest_orgo.computer import OrgoComputer
-
-
-@pytest.fixture
-def computer(orgo_computer: OrgoComputer) -> Iterator[OrgoComputer]:
-    yield orgo_computer
-    orgo_computer.close()
-
-
-def desktop(computer: OrgoComputer) -> DesktopHandle:
-    assert computer.desktop is not None, "these tests drive the fake's desktop"
-    return computer.desktop
-
-
-def fast(url: str) -> str:
-    return url + "&pace=fast"
-
-
-def sine(frequency: float, seconds: float, rate: int = 24_000, amplitude: float = 0.5) -> bytes:
-    t = np.arange(round(seconds * rate)) / rate
-    return (np.sin(2 * np.pi * frequency * t) * amplitude * 32767).astype("<i2").tobytes()
-
 
 # -- framing failures ------------------------------------------------------------------------
 

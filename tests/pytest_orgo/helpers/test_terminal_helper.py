@@ -7,9 +7,6 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Iterator
-
-import pytest
 
 from fake_server import FakeOrgo
 from pytest_orgo.computer import OrgoComputer
@@ -17,12 +14,6 @@ from pytest_orgo.terminal import (
     Screen,
     strip_ansi,
 )
-
-
-@pytest.fixture
-def computer(orgo_computer: OrgoComputer) -> Iterator[OrgoComputer]:
-    yield orgo_computer
-    orgo_computer.close()
 
 
 def test_screen_strips_ansi_joins_split_escapes_and_applies_backspaces() -> None:
