@@ -46,6 +46,8 @@ class AudioFormatError(AssertionError, OrgoError):
     """The bytes are not the PCM the stream promised (a frame of the wrong size, an odd
     byte count). A test failure: the server broke the protocol."""
 
+    __module__ = "pytest_orgo.audio"  # its public path, as failures and pickles name it
+
 
 def frame_bytes(sample_rate: int = SAMPLE_RATE, channels: int = CHANNELS) -> int:
     """Bytes in one 20 ms frame of s16le at this rate and channel count (960 at 24 kHz mono)."""

@@ -25,9 +25,13 @@ from pytest_orgo.helpers.audio._analysis import (
 class AudioStreamError(ConnectionError, OrgoError):
     """The audio socket could not be opened, refused to start, or closed mid-read."""
 
+    __module__ = "pytest_orgo.audio"  # its public path, as failures and pickles name it
+
 
 class AudioTimeout(AssertionError, TimeoutError, OrgoError):
     """Fewer frames arrived than asked for within the timeout."""
+
+    __module__ = "pytest_orgo.audio"  # its public path, as failures and pickles name it
 
 
 def frame_count(seconds: float | None, frames: int | None) -> int:

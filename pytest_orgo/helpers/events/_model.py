@@ -35,13 +35,19 @@ class EventTimeout(AssertionError, TimeoutError, OrgoError):
     """The awaited event(s) did not arrive in time. A test failure, and a ``TimeoutError``
     for code that catches that."""
 
+    __module__ = "pytest_orgo.events"  # its public path, as failures and pickles name it
+
 
 class UnexpectedEvent(AssertionError, OrgoError):
     """``assert_no_event`` saw the event it was told must not happen."""
 
+    __module__ = "pytest_orgo.events"  # its public path, as failures and pickles name it
+
 
 class EventStreamError(ConnectionError, OrgoError):
     """The events socket cannot be used: reconnection gave up, or the stream was closed."""
+
+    __module__ = "pytest_orgo.events"  # its public path, as failures and pickles name it
 
 
 @dataclass(frozen=True)

@@ -26,13 +26,19 @@ SCREEN_LINES = 24
 class TerminalTimeout(AssertionError, TimeoutError, OrgoError):
     """The pattern (or the exit) did not come in time; the message shows the screen."""
 
+    __module__ = "pytest_orgo.terminal"  # its public path, as failures and pickles name it
+
 
 class TerminalEOF(AssertionError, OrgoError):
     """The session ended (the shell exited, or the socket closed) before what was awaited."""
 
+    __module__ = "pytest_orgo.terminal"  # its public path, as failures and pickles name it
+
 
 class TerminalError(ConnectionError, OrgoError):
     """The terminal socket could not be opened."""
+
+    __module__ = "pytest_orgo.terminal"  # its public path, as failures and pickles name it
 
 
 def strip_ansi(text: str) -> str:
