@@ -1,7 +1,7 @@
-"""The audio stream helper, written once: :class:`AsyncAudioStream`.
+"""The audio stream helper: :class:`AsyncAudioStream`.
 
-This is the source of the sync form too: ``scripts/unasync.py`` turns it into ``_sync.py``
-(:class:`AudioStream`). Import both from :mod:`pytest_orgo.audio`, whose docstring
+Written once, in async form (``_async.py``); ``scripts/unasync.py`` generates the sync
+form (``_sync.py``). Import both forms from :mod:`pytest_orgo.audio`, whose docstring
 describes the behaviour.
 """
 

@@ -1,8 +1,8 @@
 # Generated from _async.py by scripts/unasync.py: edit that, then run the script.
-"""The audio stream helper, written once: :class:`AudioStream`.
+"""The audio stream helper: :class:`AudioStream`.
 
-This is the source of the sync form too: ``scripts/unasync.py`` turns it into ``_sync.py``
-(:class:`AudioStream`). Import both from :mod:`pytest_orgo.audio`, whose docstring
+Written once, in async form (``_sync.py``); ``scripts/unasync.py`` generates the sync
+form (``_sync.py``). Import both forms from :mod:`pytest_orgo.audio`, whose docstring
 describes the behaviour.
 """
 

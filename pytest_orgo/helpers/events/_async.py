@@ -1,7 +1,7 @@
-"""The events helper, written once: :class:`AsyncEventStream` and its expectation.
+"""The events helper: :class:`AsyncEventStream` and its expectation.
 
-This is the source of the sync form too: ``scripts/unasync.py`` turns it into ``_sync.py``
-(:class:`EventStream`, a worker thread instead of a task). Import both from
+Written once, in async form (``_async.py``); ``scripts/unasync.py`` generates the sync
+form (``_sync.py``: a worker thread instead of a task). Import both forms from
 :mod:`pytest_orgo.events`, whose docstring describes the semantics.
 """
 

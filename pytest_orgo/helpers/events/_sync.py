@@ -1,8 +1,8 @@
 # Generated from _async.py by scripts/unasync.py: edit that, then run the script.
-"""The events helper, written once: :class:`EventStream` and its expectation.
+"""The events helper: :class:`EventStream` and its expectation.
 
-This is the source of the sync form too: ``scripts/unasync.py`` turns it into ``_sync.py``
-(:class:`EventStream`, a worker thread instead of a task). Import both from
+Written once, in async form (``_sync.py``); ``scripts/unasync.py`` generates the sync
+form (``_sync.py``: a worker thread instead of a task). Import both forms from
 :mod:`pytest_orgo.events`, whose docstring describes the semantics.
 """
 

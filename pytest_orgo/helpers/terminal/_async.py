@@ -1,8 +1,8 @@
-"""The terminal helper, written once: :class:`AsyncTerminal`.
+"""The terminal helper: :class:`AsyncTerminal`.
 
-This is the source of the sync form too: ``scripts/unasync.py`` turns it into ``_sync.py``
-(:class:`Terminal`, which reads output on demand inside ``expect`` and needs no thread).
-Import both from :mod:`pytest_orgo.terminal`, whose docstring describes the behaviour.
+Written once, in async form (``_async.py``); ``scripts/unasync.py`` generates the sync
+form (``_sync.py``, which reads output on demand inside ``expect`` and needs no thread).
+Import both forms from :mod:`pytest_orgo.terminal`, whose docstring describes the behaviour.
 """
 
 from __future__ import annotations

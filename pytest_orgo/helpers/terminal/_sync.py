@@ -1,9 +1,9 @@
 # Generated from _async.py by scripts/unasync.py: edit that, then run the script.
-"""The terminal helper, written once: :class:`Terminal`.
+"""The terminal helper: :class:`Terminal`.
 
-This is the source of the sync form too: ``scripts/unasync.py`` turns it into ``_sync.py``
-(:class:`Terminal`, which reads output on demand inside ``expect`` and needs no thread).
-Import both from :mod:`pytest_orgo.terminal`, whose docstring describes the behaviour.
+Written once, in async form (``_sync.py``); ``scripts/unasync.py`` generates the sync
+form (``_sync.py``, which reads output on demand inside ``expect`` and needs no thread).
+Import both forms from :mod:`pytest_orgo.terminal`, whose docstring describes the behaviour.
 """
 
 from __future__ import annotations
