@@ -5,6 +5,7 @@
 #   ./dev.sh examples   the example suite against the bundled fake (the main job)
 #   ./dev.sh test       the project's tests
 #   ./dev.sh bench      the benchmarks (pytest-benchmark)
+#   ./dev.sh unasync    check the generated sync helpers are current (--write: regenerate)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -41,5 +42,7 @@ case "$what" in
   examples) exec "$venv/bin/python" -m pytest examples "$@" ;;
   test)     exec "$venv/bin/python" -m pytest tests "$@" ;;
   bench)    exec "$venv/bin/python" -m pytest benchmarks "$@" ;;
-  *) echo "usage: ./dev.sh examples|test|bench [pytest args]" >&2; exit 2 ;;
+  unasync)  if [[ "${1:-}" == "--write" ]]; then exec "$venv/bin/python" scripts/unasync.py
+            else exec "$venv/bin/python" scripts/unasync.py --check; fi ;;
+  *) echo "usage: ./dev.sh examples|test|bench|unasync [args]" >&2; exit 2 ;;
 esac

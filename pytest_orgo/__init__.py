@@ -1,3 +1,149 @@
-"""pytest-orgo: test code built on Orgo cloud desktops, against a faithful fake or the live API."""
+"""pytest-orgo: test code built on Orgo cloud desktops, against a faithful fake or the live API.
+
+The public names are listed in ``__all__`` and load on first use (a module
+``__getattr__``, as PEP 562 allows), so ``import pytest_orgo`` - which pytest does for
+every run once the plugin is installed - imports neither httpx nor pydantic nor numpy.
+
+Every exception the package raises on purpose derives from :class:`OrgoError`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# public name -> the module that defines it (imported on first access)
+_EXPORTS: dict[str, str] = {
+    # the root exception and the API client's
+    "OrgoError": "pytest_orgo.errors",
+    "OrgoAPIError": "pytest_orgo.errors",
+    "OrgoConnectionError": "pytest_orgo.errors",
+    # the client and the computer a test gets
+    "OrgoClient": "pytest_orgo.client",
+    "AsyncOrgoClient": "pytest_orgo.client",
+    "OrgoComputer": "pytest_orgo.computer",
+    "ComputerSpec": "pytest_orgo.settings",
+    "InvalidSpec": "pytest_orgo.settings",
+    "ProvisioningError": "pytest_orgo.provision",
+    # the socket helpers
+    "Backoff": "pytest_orgo.events",
+    "Event": "pytest_orgo.events",
+    "EventSpec": "pytest_orgo.events",
+    "EventStream": "pytest_orgo.events",
+    "AsyncEventStream": "pytest_orgo.events",
+    "EventTimeout": "pytest_orgo.events",
+    "UnexpectedEvent": "pytest_orgo.events",
+    "EventStreamError": "pytest_orgo.events",
+    "AudioClip": "pytest_orgo.audio",
+    "AudioStream": "pytest_orgo.audio",
+    "AsyncAudioStream": "pytest_orgo.audio",
+    "AudioFormatError": "pytest_orgo.audio",
+    "AudioStreamError": "pytest_orgo.audio",
+    "AudioTimeout": "pytest_orgo.audio",
+    "Terminal": "pytest_orgo.terminal",
+    "AsyncTerminal": "pytest_orgo.terminal",
+    "TerminalEOF": "pytest_orgo.terminal",
+    "TerminalError": "pytest_orgo.terminal",
+    "TerminalTimeout": "pytest_orgo.terminal",
+    # cassettes and snapshots
+    "CassetteError": "pytest_orgo.cassettes.format",
+    "CassetteMismatch": "pytest_orgo.cassettes.player",
+    "InvalidCassetteConfig": "pytest_orgo.cassettes.config",
+    "NetworkBlockedError": "pytest_orgo.cassettes.seams",
+    "SecretLeakError": "pytest_orgo.cassettes.store",
+    "ScreenshotMismatch": "pytest_orgo.snapshots.messages",
+    "UnreadableBaseline": "pytest_orgo.snapshots.capture",
+}
+
+__all__ = [
+    "AsyncAudioStream",
+    "AsyncEventStream",
+    "AsyncOrgoClient",
+    "AsyncTerminal",
+    "AudioClip",
+    "AudioFormatError",
+    "AudioStream",
+    "AudioStreamError",
+    "AudioTimeout",
+    "Backoff",
+    "CassetteError",
+    "CassetteMismatch",
+    "ComputerSpec",
+    "Event",
+    "EventSpec",
+    "EventStream",
+    "EventStreamError",
+    "EventTimeout",
+    "InvalidCassetteConfig",
+    "InvalidSpec",
+    "NetworkBlockedError",
+    "OrgoAPIError",
+    "OrgoClient",
+    "OrgoComputer",
+    "OrgoConnectionError",
+    "OrgoError",
+    "ProvisioningError",
+    "ScreenshotMismatch",
+    "SecretLeakError",
+    "Terminal",
+    "TerminalEOF",
+    "TerminalError",
+    "TerminalTimeout",
+    "UnexpectedEvent",
+    "UnreadableBaseline",
+    "__version__",
+]
+
+if TYPE_CHECKING:
+    from pytest_orgo.audio import (
+        AsyncAudioStream,
+        AudioClip,
+        AudioFormatError,
+        AudioStream,
+        AudioStreamError,
+        AudioTimeout,
+    )
+    from pytest_orgo.cassettes.config import InvalidCassetteConfig
+    from pytest_orgo.cassettes.format import CassetteError
+    from pytest_orgo.cassettes.player import CassetteMismatch
+    from pytest_orgo.cassettes.seams import NetworkBlockedError
+    from pytest_orgo.cassettes.store import SecretLeakError
+    from pytest_orgo.client import AsyncOrgoClient, OrgoClient
+    from pytest_orgo.computer import OrgoComputer
+    from pytest_orgo.errors import OrgoAPIError, OrgoConnectionError, OrgoError
+    from pytest_orgo.events import (
+        AsyncEventStream,
+        Backoff,
+        Event,
+        EventSpec,
+        EventStream,
+        EventStreamError,
+        EventTimeout,
+        UnexpectedEvent,
+    )
+    from pytest_orgo.provision import ProvisioningError
+    from pytest_orgo.settings import ComputerSpec, InvalidSpec
+    from pytest_orgo.snapshots.capture import UnreadableBaseline
+    from pytest_orgo.snapshots.messages import ScreenshotMismatch
+    from pytest_orgo.terminal import (
+        AsyncTerminal,
+        Terminal,
+        TerminalEOF,
+        TerminalError,
+        TerminalTimeout,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pytest_orgo' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # the next access is a plain lookup
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

@@ -17,14 +17,23 @@ reached the server is not sent twice behind the caller's back.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
-__all__ = ["OrgoAPIError", "OrgoConnectionError"]
+__all__ = ["OrgoAPIError", "OrgoConnectionError", "OrgoError"]
 
 
-class OrgoAPIError(Exception):
+class OrgoError(Exception):
+    """The root of every exception pytest-orgo raises on purpose: ``except OrgoError``
+    catches an API failure, a helper's timeout and a cassette mismatch alike.
+
+    Defined here, in a module that imports nothing heavy (httpx is imported only where a
+    response is taken apart), so every other module can derive from it cheaply."""
+
+
+class OrgoAPIError(OrgoError):
     """A request to the Orgo API failed: an unexpected status, or an unreadable answer."""
 
     def __init__(
@@ -66,6 +75,8 @@ class OrgoAPIError(Exception):
     @property
     def reason(self) -> str:
         """The HTTP reason phrase of ``status`` (``"Forbidden"``), empty when unknown."""
+        import httpx
+
         return httpx.codes.get_reason_phrase(self.status)
 
     def __str__(self) -> str:
@@ -139,4 +150,6 @@ def _str(value: Any) -> str | None:
 def _path(url: str) -> str:
     if not url:
         return "?"
+    import httpx
+
     return httpx.URL(url).raw_path.decode("ascii", errors="replace")

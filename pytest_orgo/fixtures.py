@@ -11,20 +11,18 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_orgo.budget import BudgetExceeded
-from pytest_orgo.client import AsyncOrgoClient, OrgoClient
-from pytest_orgo.computer import OrgoComputer
-from pytest_orgo.models import Computer
-from pytest_orgo.pool import Demand, Lease
-from pytest_orgo.provision import ProvisioningError
-from pytest_orgo.scope import restore_desktop
-from pytest_orgo.session import OrgoRun
-from pytest_orgo.settings import ComputerSpec, parse_spec
-
 if TYPE_CHECKING:
     from fake_server import FakeOrgo
+    from pytest_orgo.client import AsyncOrgoClient, OrgoClient
+    from pytest_orgo.computer import OrgoComputer
+    from pytest_orgo.models import Computer
+    from pytest_orgo.pool import Demand, Lease
+    from pytest_orgo.session import OrgoRun
+    from pytest_orgo.settings import ComputerSpec
 
-RUN_KEY = pytest.StashKey[OrgoRun]()
+# The client, the models and the run are imported inside the fixtures that use them:
+# the plugin imports this module on every pytest start, used or not.
+RUN_KEY = pytest.StashKey["OrgoRun"]()
 REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
 PER_TEST_SETTINGS = ("keep_on_failure", "provision_timeout", "scope")
 
@@ -46,6 +44,8 @@ def test_settings(
     """This test's computer spec and per-test settings.
 
     Precedence: flag > marker > orgo_config > ini > default."""
+    from pytest_orgo.settings import parse_spec
+
     run = orgo_run(request.config)
     where = f"orgo_config fixture (used by {request.node.nodeid})"
     config_spec = {k: v for k, v in orgo_config.items() if k not in PER_TEST_SETTINGS}
@@ -89,6 +89,8 @@ def orgo_client(request: pytest.FixtureRequest) -> OrgoClient:
 @pytest.fixture
 def orgo_async_client(request: pytest.FixtureRequest) -> Iterator[AsyncOrgoClient]:
     """The async twin of ``orgo_client``, for pytest-asyncio and anyio tests."""
+    from pytest_orgo.client import AsyncOrgoClient
+
     run = orgo_run(request.config)
     transport = None if run.live else run.fake.transport()
     client = AsyncOrgoClient(run.api_key, base_url=run.base_url, transport=transport)
@@ -127,6 +129,8 @@ def _scope_of(item: pytest.Item, default: str) -> str:
 
 
 def _demand(session: pytest.Session, run: OrgoRun) -> Demand:
+    from pytest_orgo.pool import Demand
+
     if run.demand is None:
         keys: list[tuple[str, str] | None] = []
         for item in session.items:
@@ -175,6 +179,8 @@ def prewarm_pool(session: pytest.Session) -> None:
         values.update(mark.kwargs)
     for name in PER_TEST_SETTINGS:
         values.pop(name, None)
+    from pytest_orgo.settings import parse_spec
+
     try:
         spec = parse_spec(values, where=first.nodeid)
     except ValueError:
@@ -186,6 +192,9 @@ def prewarm_pool(session: pytest.Session) -> None:
 def _lease(
     request: pytest.FixtureRequest, run: OrgoRun, spec: ComputerSpec, timeout: float
 ) -> Lease:
+    from pytest_orgo.budget import BudgetExceeded
+    from pytest_orgo.provision import ProvisioningError
+
     name = spec.name or _computer_name(request.node.nodeid)
     owner = request.node.nodeid.split("::", 1)[0]
     try:
@@ -195,6 +204,8 @@ def _lease(
 
 
 def _bind(run: OrgoRun, info: Computer) -> OrgoComputer:
+    from pytest_orgo.computer import OrgoComputer
+
     return OrgoComputer(
         info=info,
         client=run.client,
@@ -253,6 +264,8 @@ def _provision_shared(
     computer_id = entry.lease.info.id
     if entry.uses:  # not the first test on it: reset what can be reset
         if entry.snapshot is not None:
+            from pytest_orgo.scope import restore_desktop
+
             restore_desktop(run.fake, computer_id, entry.snapshot, entry.resolution)
         elif run.live:
             run.provisioner.ensure_running(computer_id, timeout)
@@ -297,6 +310,8 @@ def orgo_async_computer(
 ) -> Iterator[OrgoComputer]:
     """``orgo_computer`` with an ``async_client`` for async tests (provisioning is sync,
     so it works under pytest-asyncio and anyio alike)."""
+    from pytest_orgo.client import AsyncOrgoClient
+
     run = orgo_run(request.config)
     for computer in _provision(request, orgo_config):
         transport = None if run.live else run.fake.transport()

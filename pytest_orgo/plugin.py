@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Generator
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
@@ -25,11 +25,14 @@ from pytest_orgo.fixtures import (  # noqa: F401  (fixtures are registered by im
     orgo_server,
     orgo_workspace,
 )
-from pytest_orgo.session import OrgoRun, RunSummary
-from pytest_orgo.settings import OPTIONS, SCOPES, InvalidSpec, Option, RunSettings, parse_spec
+from pytest_orgo.settings import OPTIONS, SCOPES, Option, RunSettings
+
+if TYPE_CHECKING:
+    from pytest_orgo.session import RunSummary  # noqa: F401  (the stash key's type)
 
 CLI_GIVEN_KEY = pytest.StashKey[set[str]]()
-SUMMARY_KEY = pytest.StashKey[RunSummary]()
+SUMMARY_KEY = pytest.StashKey["RunSummary"]()
+MARKER_ERROR_KEY = pytest.StashKey[str]()
 
 
 # pytest_orgo modules with hooks of their own, registered from pytest_addoption below
@@ -114,6 +117,8 @@ def pytest_configure(config: pytest.Config) -> None:
             "--orgo runs against the live Orgo API and needs an API key: set ORGO_API_KEY "
             "(get one at https://www.orgo.ai/start), or drop --orgo to use the bundled fake"
         )
+    from pytest_orgo.session import OrgoRun, RunSummary  # the client, httpx: not at import
+
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     run = OrgoRun(settings, shared_dir=_shared_dir(config), worker=worker)
     if not settings.live:
@@ -146,42 +151,60 @@ def _shared_dir(config: pytest.Config) -> Path:
 def pytest_pycollect_makeitem(
     collector: pytest.Collector, name: str, obj: object
 ) -> Generator[None, Any, Any]:
-    """An invalid ``@pytest.mark.orgo`` value is a collection error naming test and value."""
+    """An invalid ``@pytest.mark.orgo`` value errors that test alone (at its setup), with
+    a message naming the test, the argument and what is allowed; the rest of the module
+    still runs, as respx and pytest-recording treat a bad marker."""
     result = yield
     items = result if isinstance(result, list) else [result] if result is not None else []
     for item in items:
-        if not isinstance(item, pytest.Function):
-            continue
-        values: dict[str, Any] = {}
-        for mark in reversed(list(item.iter_markers("orgo"))):
-            if mark.args:
-                raise collector.CollectError(
-                    f"{item.nodeid}: @pytest.mark.orgo takes keyword arguments only, "
-                    f"got {mark.args!r}"
-                )
-            values.update(mark.kwargs)
-        per_test = {
-            k: values.pop(k)
-            for k in ("keep_on_failure", "provision_timeout", "scope")
-            if k in values
-        }
-        try:
-            parse_spec(values, where=item.nodeid)
-        except InvalidSpec as exc:
-            raise collector.CollectError(str(exc)) from None
-        timeout = per_test.get("provision_timeout")
-        if timeout is not None and (not isinstance(timeout, int | float) or timeout <= 0):
-            raise collector.CollectError(
-                f"{item.nodeid}: invalid orgo settings: provision_timeout={timeout!r} "
-                "must be a positive number"
-            )
-        scope = per_test.get("scope")
-        if scope is not None and scope not in SCOPES:
-            raise collector.CollectError(
-                f"{item.nodeid}: invalid orgo settings: scope={scope!r} must be one of "
-                + ", ".join(SCOPES)
-            )
+        if isinstance(item, pytest.Function):
+            problem = marker_problem(item)
+            if problem is not None:
+                item.stash[MARKER_ERROR_KEY] = problem
     return result
+
+
+def marker_problem(item: pytest.Function) -> str | None:
+    """What is wrong with the test's ``@pytest.mark.orgo`` values, or None."""
+    marks = list(item.iter_markers("orgo"))
+    if not marks:
+        return None  # the common case costs no import of the settings model
+    from pytest_orgo.settings import InvalidSpec, parse_spec
+
+    values: dict[str, Any] = {}
+    for mark in reversed(marks):
+        if mark.args:
+            return (
+                f"{item.nodeid}: @pytest.mark.orgo takes keyword arguments only, got {mark.args!r}"
+            )
+        values.update(mark.kwargs)
+    per_test = {
+        k: values.pop(k) for k in ("keep_on_failure", "provision_timeout", "scope") if k in values
+    }
+    try:
+        parse_spec(values, where=item.nodeid)
+    except InvalidSpec as exc:
+        return str(exc)
+    timeout = per_test.get("provision_timeout")
+    if timeout is not None and (not isinstance(timeout, int | float) or timeout <= 0):
+        return (
+            f"{item.nodeid}: invalid orgo settings: provision_timeout={timeout!r} "
+            "must be a positive number"
+        )
+    scope = per_test.get("scope")
+    if scope is not None and scope not in SCOPES:
+        return f"{item.nodeid}: invalid orgo settings: scope={scope!r} must be one of " + ", ".join(
+            SCOPES
+        )
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Error a test whose marker is invalid before any fixture provisions for it."""
+    problem = item.stash.get(MARKER_ERROR_KEY, None)
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -20,6 +20,8 @@ from pydantic import (
     field_validator,
 )
 
+from pytest_orgo.errors import OrgoError
+
 DEFAULT_BASE_URL = "https://www.orgo.ai/api"
 DEFAULT_MAX_COMPUTERS = 2  # the free plan's limit
 DEFAULT_PROVISION_TIMEOUT = 300.0
@@ -151,7 +153,7 @@ class ComputerSpec(BaseModel):
         return fields
 
 
-class InvalidSpec(ValueError):
+class InvalidSpec(ValueError, OrgoError):
     pass
 
 
@@ -167,8 +169,17 @@ def parse_spec(values: dict[str, Any], *, where: str) -> ComputerSpec:
                 allowed = ", ".join(ComputerSpec.model_fields)
                 problems.append(f"unknown argument {key}={error['input']!r} (allowed: {allowed})")
             else:
-                problems.append(f"{key}={error['input']!r}: {error['msg']}")
+                problems.append(f"{key}={error['input']!r}: {_reason(error)}")
         raise InvalidSpec(f"{where}: invalid orgo settings: " + "; ".join(problems)) from None
+
+
+def _reason(error: Any) -> str:
+    """pydantic's message without its ``"Value error, "`` prefix: a validator's own text
+    (``must be one of 4, 8, ...``) is what the user needs."""
+    cause = error.get("ctx", {}).get("error")
+    if error["type"] == "value_error" and isinstance(cause, ValueError):
+        return str(cause)
+    return str(error["msg"])
 
 
 @dataclass(frozen=True)

@@ -101,11 +101,39 @@ class _State:
 STATE_KEY = pytest.StashKey[_State]()
 
 
-def _mode_argument(value: str) -> UpdateMode:
-    try:
-        return parse_mode(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+PATHS_DEST = "orgo_update_snapshots_paths"
+
+
+class _UpdateAction(argparse.Action):
+    """``--orgo-update-snapshots`` alone means the default mode, ``=MODE`` picks one, and
+    a word after the bare flag that is not a mode is a test path, not a bad mode: argparse
+    cannot give it back to the positionals, so it is kept aside and added to the run's
+    arguments in ``pytest_configure``. ``--orgo-update-snapshots=bogus`` is a usage error."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if values is None:
+            setattr(namespace, self.dest, BARE_FLAG_MODE)
+            return
+        try:
+            setattr(namespace, self.dest, parse_mode(str(values)))
+        except ValueError as exc:
+            if option_string is not None and "=" not in str(values) and _looks_like_path(values):
+                setattr(namespace, self.dest, BARE_FLAG_MODE)
+                earlier = getattr(namespace, PATHS_DEST, None) or []
+                setattr(namespace, PATHS_DEST, [*earlier, values])
+                return
+            raise argparse.ArgumentError(self, str(exc)) from None
+
+
+def _looks_like_path(value: str) -> bool:
+    """A test path or node id rather than a mistyped mode."""
+    return any(c in value for c in "/\\.:[") or Path(value).exists()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -113,9 +141,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         UPDATE_FLAG,
         nargs="?",
-        const=BARE_FLAG_MODE,
         default=None,
-        type=_mode_argument,
+        action=_UpdateAction,
         dest="orgo_update_snapshots",
         metavar="MODE",
         help=f"write screenshot baselines; MODE (default {BARE_FLAG_MODE}): {MODE_HELP}",
@@ -147,6 +174,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    swallowed = getattr(config.option, PATHS_DEST, None)
+    if swallowed:  # ``--orgo-update-snapshots test_x.py``: the path is a test path
+        given = config.args if config.args_source == pytest.Config.ArgsSource.ARGS else []
+        config.args = [*given, *swallowed]
+        config.args_source = pytest.Config.ArgsSource.ARGS
     mode = config.getoption("orgo_update_snapshots")
     if mode is None:
         try:

@@ -23,7 +23,8 @@ BARE_FLAG_MODE: UpdateMode = "changed"  # a bare --orgo-update-snapshots, as Pla
 UPDATE_FLAG = "--orgo-update-snapshots"
 MODE_HELP = (
     "missing: write baselines that do not exist yet; changed: also rewrite those that "
-    "differ; all: rewrite every baseline asserted; none: write nothing"
+    "differ beyond the tolerance; all: also rewrite those within it (every baseline whose "
+    "bytes differ; an identical one is left as is); none: write nothing"
 )
 
 _UNSAFE = re.compile(r"[^\w.\-\[\]]+")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from cassette_helpers import run_subprocess
+
 from tests.cassettes.conftest import FakeProcess
 
 INNER_CONFTEST = """

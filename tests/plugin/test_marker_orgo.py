@@ -1,5 +1,5 @@
 """@pytest.mark.orgo(...): the computer a test gets; module- and class-level marks; the
-closest mark wins; invalid values are collection errors naming the test and the value."""
+closest mark wins; an invalid value errors only the test carrying it, naming test and value."""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def test_module_and_class_marks_with_the_closest_winning(pytester: pytest.Pytest
         ("ram='8'", "ram='8'"),
     ],
 )
-def test_invalid_value_is_a_collection_error_naming_test_and_value(
+def test_invalid_value_errors_that_test_alone_naming_test_and_value(
     pytester: pytest.Pytester, kwargs: str, shown: str
 ) -> None:
     pytester.makepyfile(
@@ -101,15 +101,51 @@ def test_invalid_value_is_a_collection_error_naming_test_and_value(
         """
     )
     result = run(pytester)
-    result.assert_outcomes(errors=1)
-    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.assert_outcomes(errors=1, passed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(
         [
-            "*ERROR collecting test_bad.py*",
+            "*ERROR at setup of test_bad_value*",
             f"*test_bad.py::test_bad_value: invalid orgo settings: {shown}*",
-            "*1 error during collection*",
         ]
     )
+    assert "Value error" not in result.stdout.str()
+
+
+def test_an_invalid_marker_fails_only_its_test_and_the_session_carries_on(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_mixed="""
+        import pytest
+
+        @pytest.mark.orgo(ram=8)
+        def test_valid_marker():
+            pass
+
+        @pytest.mark.orgo(ram=3)
+        def test_bad_ram(orgo_computer):
+            pass
+
+        def test_no_marker():
+            pass
+        """,
+        test_later="""
+        def test_other_module():
+            pass
+        """,
+    )
+    result = run(pytester)
+    result.assert_outcomes(errors=1, passed=3)
+    output = result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "*test_mixed.py::test_bad_ram: invalid orgo settings: "
+            "ram=3: must be one of 4, 8, 16, 32, 64",
+        ]
+    )
+    assert "Value error" not in output
+    assert "pydantic" not in output and "def pytest_runtest_setup" not in output
 
 
 def test_error_message_says_what_is_allowed(pytester: pytest.Pytester) -> None:

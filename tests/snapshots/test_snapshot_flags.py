@@ -90,10 +90,23 @@ def test_an_unknown_mode_is_a_usage_error_naming_the_choices(screen: pytest.Pyte
     result.stderr.fnmatch_lines(["*takes one of none, missing, changed, all, got 'sometimes'*"])
 
 
-def test_a_path_after_the_bare_flag_gets_a_hint(screen: pytest.Pytester) -> None:
+def test_a_path_after_the_bare_flag_is_a_test_path_not_a_mode(
+    screen: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    screen.makepyfile(test_other="def test_not_selected():\n    assert False\n")
     result = run(screen, "--orgo-update-snapshots", "test_screen.py")
+    result.assert_outcomes(passed=1)  # test_other.py was not collected: the path counted
+    assert colour_of(screen.path / BASELINE) == (255, 255, 255)
+    recolour(monkeypatch, "black")
+    result = run(screen, "--orgo-update-snapshots", "test_screen.py::test_shot", "-q")
+    result.assert_outcomes(passed=1)  # the bare flag's mode: changed
+    assert colour_of(screen.path / BASELINE) == (0, 0, 0)
+
+
+def test_a_mistyped_mode_after_the_bare_flag_is_a_usage_error(screen: pytest.Pytester) -> None:
+    result = run(screen, "--orgo-update-snapshots", "sometimes")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*got 'test_screen.py'*write --orgo-update-snapshots=MODE*"])
+    result.stderr.fnmatch_lines(["*takes one of none, missing, changed, all, got 'sometimes'*"])
 
 
 # -- ini twins ----------------------------------------------------------------------------

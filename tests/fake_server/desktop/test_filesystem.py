@@ -36,8 +36,15 @@ def fs(events: Events) -> FileSystem:
 
 
 def test_fresh_disk_has_the_standard_directories(fs: FileSystem) -> None:
-    for path in ("/", "/home", HOME, f"{HOME}/Desktop", f"{HOME}/Downloads",
-                 f"{HOME}/Documents", "/tmp"):
+    for path in (
+        "/",
+        "/home",
+        HOME,
+        f"{HOME}/Desktop",
+        f"{HOME}/Downloads",
+        f"{HOME}/Documents",
+        "/tmp",
+    ):
         assert fs.is_dir(path), path
     assert fs.listdir(HOME) == ["Desktop", "Documents", "Downloads"]
     assert list(fs.walk_files()) == []
@@ -142,8 +149,11 @@ def test_mkdir_parents_announces_each_new_directory_top_down(
     fs: FileSystem, events: Events
 ) -> None:
     fs.mkdir("~/a/b/c", parents=True)
-    assert events == [(f"{HOME}/a", "created"), (f"{HOME}/a/b", "created"),
-                      (f"{HOME}/a/b/c", "created")]
+    assert events == [
+        (f"{HOME}/a", "created"),
+        (f"{HOME}/a/b", "created"),
+        (f"{HOME}/a/b/c", "created"),
+    ]
     fs.mkdir("~/a/b", parents=True)  # -p tolerates existing directories
     fs.mkdir("~/a", exist_ok=True)
     assert len(events) == 3
@@ -165,9 +175,7 @@ def test_mkdir_errors(fs: FileSystem) -> None:
     assert under_file.value.reason == NOT_A_DIRECTORY
 
 
-def test_recursive_remove_announces_children_before_parents(
-    fs: FileSystem, events: Events
-) -> None:
+def test_recursive_remove_announces_children_before_parents(fs: FileSystem, events: Events) -> None:
     fs.mkdir("~/d/sub", parents=True)
     fs.write("~/d/b.txt", b"b")
     fs.write("~/d/sub/a.txt", b"a")
@@ -229,8 +237,11 @@ def test_copy_directory_needs_recursive_and_merges(fs: FileSystem, events: Event
     assert info.value.reason == IS_A_DIRECTORY
     events.clear()
     fs.copy("~/src", "~/dst", recursive=True)
-    assert events == [(f"{HOME}/dst", "created"), (f"{HOME}/dst/inner", "created"),
-                      (f"{HOME}/dst/inner/f", "created")]
+    assert events == [
+        (f"{HOME}/dst", "created"),
+        (f"{HOME}/dst/inner", "created"),
+        (f"{HOME}/dst/inner/f", "created"),
+    ]
     fs.copy("~/src", "~/dst", recursive=True)  # dst exists now: copied inside it
     assert fs.read("~/dst/src/inner/f") == b"f"
     with pytest.raises(FsError) as into_itself:
@@ -259,9 +270,7 @@ def test_move_file_and_directory_announces_deletions_then_creations(
     assert not fs.exists("~/d")
 
 
-def test_move_overwrites_files_and_refuses_impossible_moves(
-    fs: FileSystem, events: Events
-) -> None:
+def test_move_overwrites_files_and_refuses_impossible_moves(fs: FileSystem, events: Events) -> None:
     fs.write("~/a", b"A")
     fs.write("~/b", b"B")
     events.clear()
@@ -380,5 +389,4 @@ class DiskMatchesDictModel(RuleBasedStateMachine):
 
 
 TestDiskMatchesDictModel = DiskMatchesDictModel.TestCase
-TestDiskMatchesDictModel.settings = settings(max_examples=60, stateful_step_count=30,
-                                             deadline=None)
+TestDiskMatchesDictModel.settings = settings(max_examples=60, stateful_step_count=30, deadline=None)

@@ -124,7 +124,10 @@ def test_python_round_trip_errors_and_timeout(host: HostShell, fs: FileSystem) -
     assert fs.read("~/py.txt") == b"from python"
     failed = host.run_python("print('partial')\n{}['k']", timeout=10)
     assert (failed.output, failed.success, failed.error_type, failed.error) == (
-        "partial\n", False, "KeyError", "'k'"
+        "partial\n",
+        False,
+        "KeyError",
+        "'k'",
     )
     syntax = host.run_python("def (", timeout=10)
     assert syntax.error_type == "SyntaxError"

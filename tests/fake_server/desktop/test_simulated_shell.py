@@ -65,11 +65,14 @@ CASES: list[tuple[str, str, int]] = [
     ("echo 'a   b'  c", "a   b c\n", 0),
     ("echo \">\" '|' x", "> | x\n", 0),
     ("echo a\\ b", "a b\n", 0),
-    ("echo \"it's\" 'say \"hi\"'", "it's say \"hi\"\n", 0),
+    ('echo "it\'s" \'say "hi"\'', 'it\'s say "hi"\n', 0),
     ("echo # a comment", "\n", 0),
     # expansion
-    ("echo $HOME ~ ~/x '~' '$HOME' \"$HOME\"",
-     "/home/user /home/user /home/user/x ~ $HOME /home/user\n", 0),
+    (
+        "echo $HOME ~ ~/x '~' '$HOME' \"$HOME\"",
+        "/home/user /home/user /home/user/x ~ $HOME /home/user\n",
+        0,
+    ),
     ("X=5; echo ${X}0 $X", "50 5\n", 0),
     ('X="a  b"; echo $X; echo "$X"', "a b\na  b\n", 0),
     ("echo [$UNSET_THING]", "[]\n", 0),
@@ -77,8 +80,11 @@ CASES: list[tuple[str, str, int]] = [
     ("echo $(echo inner) `echo tick`", "inner tick\n", 0),
     ("echo ${MISSING:-fallback} ${HOME#/home/} ${#HOME}", "fallback user 10\n", 0),
     ("f=report.txt; echo ${f%.txt}.md", "report.md\n", 0),
-    ("x=banana; echo ${x/an/AN} ${x//an/AN} ${x##*n} ${x%%n*} ${x#b}", "bANana bANANa a ba anana\n",
-     0),
+    (
+        "x=banana; echo ${x/an/AN} ${x//an/AN} ${x##*n} ${x%%n*} ${x#b}",
+        "bANana bANANa a ba anana\n",
+        0,
+    ),
     ("echo ${NEW:=set}; echo $NEW", "set\nset\n", 0),
     ("echo ${NOPE:?is required}; echo next", "bash: NOPE: is required\nnext\n", 0),
     ("echo {a,b}.txt", "a.txt b.txt\n", 0),
@@ -98,8 +104,11 @@ CASES: list[tuple[str, str, int]] = [
     # cat
     ("cat notes.txt", "alpha\nbeta\ngamma\n", 0),
     ("cat missing", "cat: missing: No such file or directory\n", 1),
-    ("cat notes.txt missing Documents/report.md",
-     "alpha\nbeta\ngamma\ncat: missing: No such file or directory\n# Report\n", 1),
+    (
+        "cat notes.txt missing Documents/report.md",
+        "alpha\nbeta\ngamma\ncat: missing: No such file or directory\n# Report\n",
+        1,
+    ),
     ("cat ~", "cat: /home/user: Is a directory\n", 1),
     ("cat -n Documents/report.md", "     1\t# Report\n", 0),
     # ls
@@ -159,7 +168,7 @@ CASES: list[tuple[str, str, int]] = [
     ("ls missing > /dev/null 2>&1; echo $?", "2\n", 0),
     ("echo to-stderr >&2 2>/dev/null", "to-stderr\n", 0),
     # syntax and unsupported constructs: nothing runs
-    ("echo \"open", "bash: -c: line 1: unexpected EOF while looking for matching `\"'\n", 2),
+    ('echo "open', "bash: -c: line 1: unexpected EOF while looking for matching `\"'\n", 2),
     ("echo a &&", "bash: -c: line 1: syntax error: unexpected end of file\n", 2),
     ("; ls", "bash: -c: line 1: syntax error near unexpected token `;'\n", 2),
     ("echo >", "bash: -c: line 1: syntax error near unexpected token `newline'\n", 2),
@@ -170,15 +179,26 @@ CASES: list[tuple[str, str, int]] = [
     ("rm missing", "rm: cannot remove 'missing': No such file or directory\n", 1),
     ("rm -f missing", "", 0),
     ("rm", "rm: missing operand\nTry 'rm --help' for more information.\n", 1),
-    ("rm -r /", "rm: it is dangerous to operate recursively on '/'\n"
-     "rm: use --no-preserve-root to override this failsafe\n", 1),
+    (
+        "rm -r /",
+        "rm: it is dangerous to operate recursively on '/'\n"
+        "rm: use --no-preserve-root to override this failsafe\n",
+        1,
+    ),
     ("touch missing/x", "touch: cannot touch 'missing/x': No such file or directory\n", 1),
     ("cp missing x", "cp: cannot stat 'missing': No such file or directory\n", 1),
     ("cp Documents x", "cp: -r not specified; omitting directory 'Documents'\n", 1),
-    ("cp notes.txt", "cp: missing destination file operand after 'notes.txt'\n"
-     "Try 'cp --help' for more information.\n", 1),
-    ("cp notes.txt Documents/report.md Downloads/x",
-     "cp: target 'Downloads/x' is not a directory\n", 1),
+    (
+        "cp notes.txt",
+        "cp: missing destination file operand after 'notes.txt'\n"
+        "Try 'cp --help' for more information.\n",
+        1,
+    ),
+    (
+        "cp notes.txt Documents/report.md Downloads/x",
+        "cp: target 'Downloads/x' is not a directory\n",
+        1,
+    ),
     ("mv missing x", "mv: cannot stat 'missing': No such file or directory\n", 1),
     ("mv notes.txt notes.txt", "mv: 'notes.txt' and 'notes.txt' are the same file\n", 1),
     ("rmdir Documents", "rmdir: failed to remove 'Documents': Directory not empty\n", 1),
@@ -187,8 +207,11 @@ CASES: list[tuple[str, str, int]] = [
     ("false; exit", "", 1),
     ("exit abc", "bash: exit: abc: numeric argument required\n", 2),
     ("exit 300", "", 44),
-    ("sleep abc", "sleep: invalid time interval 'abc'\nTry 'sleep --help' for more information.\n",
-     1),
+    (
+        "sleep abc",
+        "sleep: invalid time interval 'abc'\nTry 'sleep --help' for more information.\n",
+        1,
+    ),
     ("sleep", "sleep: missing operand\nTry 'sleep --help' for more information.\n", 1),
     # test, printf, python3
     ("[ -f notes.txt ] && echo file", "file\n", 0),
@@ -197,9 +220,12 @@ CASES: list[tuple[str, str, int]] = [
     ("[ 1 -eq x ]", "bash: [: x: integer expression expected\n", 2),
     ("printf '%s-%d\\n' a 1 b 2", "a-1\nb-2\n", 0),
     ("printf '%5.2f|%-3s|%03d\\n' 3.14159 ab 7", " 3.14|ab |007\n", 0),
-    ("python3 -c \"print(6*7)\"", "42\n", 0),
-    ("python3 -c \"1/0\"", "Traceback (most recent call last):\n"
-     "ZeroDivisionError: division by zero\n", 1),
+    ('python3 -c "print(6*7)"', "42\n", 0),
+    (
+        'python3 -c "1/0"',
+        "Traceback (most recent call last):\nZeroDivisionError: division by zero\n",
+        1,
+    ),
     ("echo 'print(len(\"abc\"))' | python3", "3\n", 0),
     ("bash -c 'echo nested; exit 4'; echo $?", "nested\n4\n", 0),
 ]
@@ -210,9 +236,7 @@ def test_command(rig: Rig, command: str, output: str, exit_code: int) -> None:
     assert rig.run(command) == CommandResult(output, exit_code)
 
 
-@pytest.mark.parametrize(
-    "command", ["diff <(ls) <(ls /tmp)", "cat <&3", "echo $(( (1) )"]
-)
+@pytest.mark.parametrize("command", ["diff <(ls) <(ls /tmp)", "cat <&3", "echo $(( (1) )"])
 def test_unsupported_syntax_is_refused_before_anything_runs(rig: Rig, command: str) -> None:
     result = rig.run("touch marker; " + command)
     assert result.exit_code == 2
@@ -262,30 +286,44 @@ def test_stderr_and_combined_redirections(rig: Rig) -> None:
 
 def test_rm_recursive_announces_every_deletion(rig: Rig) -> None:
     rig.run("mkdir -p proj/src && touch proj/src/main.py proj/README")
-    assert rig.events == [(f"{HOME}/proj", "created"), (f"{HOME}/proj/src", "created"),
-                          (f"{HOME}/proj/src/main.py", "created"),
-                          (f"{HOME}/proj/README", "created")]
+    assert rig.events == [
+        (f"{HOME}/proj", "created"),
+        (f"{HOME}/proj/src", "created"),
+        (f"{HOME}/proj/src/main.py", "created"),
+        (f"{HOME}/proj/README", "created"),
+    ]
     rig.events.clear()
     assert rig.run("rm -rf proj").exit_code == 0
-    assert rig.events == [(f"{HOME}/proj/README", "deleted"),
-                          (f"{HOME}/proj/src/main.py", "deleted"),
-                          (f"{HOME}/proj/src", "deleted"), (f"{HOME}/proj", "deleted")]
+    assert rig.events == [
+        (f"{HOME}/proj/README", "deleted"),
+        (f"{HOME}/proj/src/main.py", "deleted"),
+        (f"{HOME}/proj/src", "deleted"),
+        (f"{HOME}/proj", "deleted"),
+    ]
     assert rig.run("rm -r proj").exit_code == 1
 
 
 def test_mv_and_cp_announce_changes(rig: Rig) -> None:
     assert rig.run("mv notes.txt Desktop/").exit_code == 0
-    assert rig.events == [(f"{HOME}/notes.txt", "deleted"),
-                          (f"{HOME}/Desktop/notes.txt", "created")]
+    assert rig.events == [
+        (f"{HOME}/notes.txt", "deleted"),
+        (f"{HOME}/Desktop/notes.txt", "created"),
+    ]
     rig.events.clear()
     assert rig.run("cp Desktop/notes.txt copy.txt && cp -r Documents Backup").exit_code == 0
-    assert rig.events == [(f"{HOME}/copy.txt", "created"), (f"{HOME}/Backup", "created"),
-                          (f"{HOME}/Backup/report.md", "created")]
+    assert rig.events == [
+        (f"{HOME}/copy.txt", "created"),
+        (f"{HOME}/Backup", "created"),
+        (f"{HOME}/Backup/report.md", "created"),
+    ]
     assert rig.fs.read("~/Backup/report.md") == b"# Report\n"
     rig.events.clear()
     assert rig.run("mv copy.txt renamed.txt; cp renamed.txt Documents/report.md").exit_code == 0
-    assert rig.events == [(f"{HOME}/copy.txt", "deleted"), (f"{HOME}/renamed.txt", "created"),
-                          (f"{HOME}/Documents/report.md", "modified")]
+    assert rig.events == [
+        (f"{HOME}/copy.txt", "deleted"),
+        (f"{HOME}/renamed.txt", "created"),
+        (f"{HOME}/Documents/report.md", "modified"),
+    ]
 
 
 def test_brace_expansion_and_globs_act_on_files(rig: Rig) -> None:
@@ -317,8 +355,9 @@ def test_a_session_keeps_directory_variables_and_status_between_lines(rig: Rig) 
 
 def test_subshells_do_not_leak_state(rig: Rig) -> None:
     session = ShellSession()
-    result = rig.run("bash -c 'cd /tmp; export X=1'; here=$(cd /tmp; pwd); echo $here $X; pwd",
-                     session=session)
+    result = rig.run(
+        "bash -c 'cd /tmp; export X=1'; here=$(cd /tmp; pwd); echo $here $X; pwd", session=session
+    )
     assert result.output == f"/tmp\n{HOME}\n"
     assert session.cwd == HOME
 
@@ -365,7 +404,8 @@ def test_kill_pkill_and_friends_stop_processes(rig: Rig) -> None:
     assert rig.stopped == [Process(1000, "firefox")]
     assert rig.run("kill 1000") == CommandResult("bash: kill: (1000) - No such process\n", 1)
     assert rig.run("kill abc") == CommandResult(
-        "bash: kill: abc: arguments must be process or job IDs\n", 1)
+        "bash: kill: abc: arguments must be process or job IDs\n", 1
+    )
     assert rig.run("kill -9 %2", session=session) == CommandResult("", 0)
     assert rig.stopped[-1] == Process(1001, "gedit")
     assert rig.run("pgrep xterm").output == "1002\n1003\n"

@@ -28,6 +28,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from pytest_orgo.errors import OrgoError
+
 SAMPLE_RATE: Final = 24_000
 """Orgo's default sample rate (48000 can be asked for)."""
 CHANNELS: Final = 1
@@ -40,9 +42,11 @@ SILENCE_DBFS: Final = -60.0
 Samples = npt.NDArray[np.float64]
 
 
-class AudioFormatError(AssertionError):
+class AudioFormatError(AssertionError, OrgoError):
     """The bytes are not the PCM the stream promised (a frame of the wrong size, an odd
     byte count). A test failure: the server broke the protocol."""
+
+    __module__ = "pytest_orgo.audio"  # its public path, as failures and pickles name it
 
 
 def frame_bytes(sample_rate: int = SAMPLE_RATE, channels: int = CHANNELS) -> int:
@@ -64,6 +68,7 @@ def validate_frames(
     whole multiple of the frame passes unless ``allow_multiple=False``. A failure names
     the frame (its index, counted from ``first_index``), its size and what was expected.
     """
+    __tracebackhide__ = True
     size = frame_bytes(sample_rate, channels)
     expected = f"{size} bytes" + (" or a multiple of it" if allow_multiple else "")
     what = (
@@ -160,6 +165,7 @@ def assert_tone(
 ) -> float:
     """Fail unless ``pcm`` is audible and its dominant frequency is within
     ``tolerance_hz`` of ``frequency``; returns the frequency found."""
+    __tracebackhide__ = True
     seconds = duration(pcm, sample_rate, channels)
     level = rms_dbfs(pcm, channels)
     if level < threshold_dbfs:
@@ -184,6 +190,7 @@ def assert_silence(
     channels: int = CHANNELS,
 ) -> float:
     """Fail unless the RMS level is below ``threshold_dbfs``; returns the level."""
+    __tracebackhide__ = True
     level = rms_dbfs(pcm, channels)
     if level >= threshold_dbfs:
         try:
@@ -243,11 +250,13 @@ class AudioClip:
         )
 
     def assert_tone(self, frequency: float, tolerance_hz: float = 5.0) -> float:
+        __tracebackhide__ = True
         return assert_tone(
             self.pcm, frequency, tolerance_hz, sample_rate=self.sample_rate, channels=self.channels
         )
 
     def assert_silence(self, threshold_dbfs: float = SILENCE_DBFS) -> float:
+        __tracebackhide__ = True
         return assert_silence(
             self.pcm, threshold_dbfs, sample_rate=self.sample_rate, channels=self.channels
         )

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from pytest_orgo._events_model import Event, EventSpec, parse_timestamp
-from pytest_orgo._ws import Backoff, UrlSource, redact
+from pytest_orgo.helpers._ws import Backoff, UrlSource, redact
+from pytest_orgo.helpers.events._model import Event, EventSpec, parse_timestamp
 
 REPLIES: Final = frozenset({"subscribed", "unsubscribed", "pong", "error"})
 """Server messages that answer a request (any of them proves the connection works)."""
@@ -151,7 +151,8 @@ class StreamState:
             f"expected no {spec} within {within:g} s (counting those since the last match), "
             f"but got: {seen.describe(origin)}"
         )
-        return self.report(headline, events, origin)
+        others = [event for event in events if event is not seen]
+        return self.report(headline, others, origin, label="Other events received")
 
     def dropped_while_watching(
         self, spec: EventSpec, events: Sequence[Event], origin: float
@@ -191,18 +192,23 @@ class StreamState:
             text += f"; last drop: {self.last_close}"
         return text + ")"
 
-    def report(self, headline: str, events: Sequence[Event], origin: float) -> str:
+    def report(
+        self,
+        headline: str,
+        events: Sequence[Event],
+        origin: float,
+        *,
+        label: str = "Events received while waiting",
+    ) -> str:
         """A failure message: what happened, what arrived, what was subscribed."""
         lines = [headline + "."]
         if events:
-            lines.append(
-                f"Events received while waiting ({len(events)}; offsets from the wait's start):"
-            )
+            lines.append(f"{label} ({len(events)}; offsets from the wait's start):")
             if len(events) > MAX_SHOWN:
                 lines.append(f"  ... {len(events) - MAX_SHOWN} earlier events not shown")
             lines += ["  " + event.describe(origin) for event in events[-MAX_SHOWN:]]
         else:
-            lines.append("No events were received while waiting.")
+            lines.append(f"{label}: none.")
         lines.append(f"Subscriptions: {self.subscriptions_text()}.")
         lines.append(f"Connection: {self.connection_text()}.")
         if self.server_errors:

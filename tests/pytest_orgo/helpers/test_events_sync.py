@@ -1,4 +1,7 @@
-"""The events helper (``pytest_orgo.events``) against the bundled fake on loopback.
+# Generated from test_events_async.py by scripts/unasync.py: edit that, then run the script.
+"""The events helper against the bundled fake on loopback, written once in async form;
+``scripts/unasync.py`` generates ``test_events_sync.py`` from it, so both forms have the
+same tests.
 
 Every wait is bounded (timeouts of a few seconds at most, windows of fractions of one), and
 every test closes its sockets: the ``computer`` fixture closes the helpers it made.
@@ -6,22 +9,17 @@ every test closes its sockets: the ``computer`` fixture closes the helpers it ma
 
 from __future__ import annotations
 
-import asyncio
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
+from helper_pairs import Background, desktop, server_subscribed, wait_until
 
 from fake_server import FakeOrgo
-from fake_server.handle import DesktopHandle
-from pytest_orgo._events_model import EventSpec, match_any_order, match_in_order
 from pytest_orgo.computer import OrgoComputer
 from pytest_orgo.events import (
-    AsyncEventStream,
     Backoff,
     Event,
     EventStream,
@@ -29,35 +27,6 @@ from pytest_orgo.events import (
     EventTimeout,
     UnexpectedEvent,
 )
-
-
-@pytest.fixture
-def computer(orgo_computer: OrgoComputer) -> Iterator[OrgoComputer]:
-    yield orgo_computer
-    orgo_computer.close()
-
-
-def desktop(computer: OrgoComputer) -> DesktopHandle:
-    assert computer.desktop is not None, "these tests drive the fake's desktop"
-    return computer.desktop
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.01)
-
-
-def server_subscribed(fake: FakeOrgo, computer_id: str, kind: str) -> Callable[[], bool]:
-    """True once an open events connection of the computer is subscribed to ``kind``
-    on the server's side (so an event produced from now on is delivered)."""
-
-    def check() -> bool:
-        return any(c.open and kind in c.subscriptions for c in fake.event_connections(computer_id))
-
-    return check
-
 
 # -- waiting and matching -----------------------------------------------------------------
 
@@ -93,7 +62,11 @@ def test_wait_for_reads_from_a_cursor_so_nothing_between_waits_is_lost(
     events.subscribe("clipboard")
     for content in ("a", "b", "c"):
         desktop(computer).set_clipboard(content)
-    assert [events.wait_for("clipboard").data["content"] for _ in range(3)] == ["a", "b", "c"]
+    assert [(events.wait_for("clipboard")).data["content"] for _ in range(3)] == [
+        "a",
+        "b",
+        "c",
+    ]
     desktop(computer).set_clipboard("old")
     wait_until(lambda: len(events.received) == 4)
     events.mark()  # ignore what came before
@@ -118,7 +91,9 @@ def test_expect_subscribes_before_the_action_and_catches_an_early_event(
     assert events.subscriptions == {"clipboard"}  # only the type asked for
 
 
-def test_expect_all_and_wait_for_all_in_and_out_of_order(computer: OrgoComputer) -> None:
+def test_expect_all_and_wait_for_all_in_and_out_of_order(
+    computer: OrgoComputer,
+) -> None:
     events = computer.events
     with events.expect_all(["window_open", ("window_focus", {"title": "Notes"})]) as both:
         desktop(computer).open_window("Notes")  # emits window_open, then window_focus
@@ -133,15 +108,16 @@ def test_expect_all_and_wait_for_all_in_and_out_of_order(computer: OrgoComputer)
 
     desktop(computer).open_window("Calendar")
     with pytest.raises(EventTimeout) as info:
-        events.wait_for_all(
+        events.wait_for_all(  # ordered=True is the default
             [("window_focus", {"title": "Calendar"}), ("window_open", {"title": "Calendar"})],
-            ordered=True,
             timeout=0.3,
         )
     assert "1 arrived, still waiting for: window_open event with data matching" in str(info.value)
 
 
-def test_timeout_lists_what_arrived_and_the_subscriptions(computer: OrgoComputer) -> None:
+def test_timeout_lists_what_arrived_and_the_subscriptions(
+    computer: OrgoComputer,
+) -> None:
     events = computer.events
     events.subscribe("clipboard")
     desktop(computer).set_clipboard("noise")
@@ -160,7 +136,9 @@ def test_timeout_lists_what_arrived_and_the_subscriptions(computer: OrgoComputer
     assert "token=***" in message and computer.password not in message
 
 
-def test_unknown_event_type_is_refused_with_the_servers_message(computer: OrgoComputer) -> None:
+def test_unknown_event_type_is_refused_with_the_servers_message(
+    computer: OrgoComputer,
+) -> None:
     with pytest.raises(
         ValueError, match="refused window_resize: Unknown event type: window_resize"
     ):
@@ -175,14 +153,18 @@ def test_assert_no_event_passes_when_nothing_matches(computer: OrgoComputer) -> 
     events.subscribe("clipboard", "window_open")
     desktop(computer).set_clipboard("not a window")
     started = time.monotonic()
-    events.assert_no_event("window_open", within=0.3)  # returns once the window has passed
+    events.assert_no_event("window_open", within=0.3)  # returns once the window passed
     assert time.monotonic() - started >= 0.3
     events.assert_no_event("clipboard", where={"content": "something else"}, within=0.1)
 
 
-def test_assert_no_event_fails_with_a_clear_message(computer: OrgoComputer) -> None:
+def test_assert_no_event_fails_naming_the_event_once(computer: OrgoComputer) -> None:
     events = computer.events
-    events.subscribe("window_open")
+    events.subscribe("window_open", "clipboard")
+    desktop(computer).set_clipboard("seen")
+    with pytest.raises(UnexpectedEvent, match="'content': 'seen'"):  # still after the cursor
+        events.assert_no_event("clipboard", within=0.1)
+    events.mark()
     timer = threading.Timer(0.1, desktop(computer).open_window, args=("Popup",))
     timer.start()
     try:
@@ -194,11 +176,13 @@ def test_assert_no_event_fails_with_a_clear_message(computer: OrgoComputer) -> N
     assert message.startswith(
         "expected no window_open event within 3 s (counting those since the last match), but got:"
     )
-    assert "'title': 'Popup'" in message
-    assert "Subscriptions: subscribed to window_open." in message
+    assert message.count("'title': 'Popup'") == 1  # in the headline, not listed again
+    assert "Subscriptions: subscribed to clipboard, window_open." in message
 
 
-def test_collect_gathers_a_window_and_moves_the_cursor(computer: OrgoComputer) -> None:
+def test_collect_gathers_a_window_and_moves_the_cursor(
+    computer: OrgoComputer,
+) -> None:
     events = computer.events
     events.subscribe("clipboard", "window_open")
     timer = threading.Timer(0.05, desktop(computer).set_clipboard, args=("during",))
@@ -221,13 +205,12 @@ def test_reconnects_after_the_server_drops_the_socket(
 ) -> None:
     events = computer.events
     events.subscribe("clipboard")
-    with ThreadPoolExecutor(1) as pool:
-        waiting = pool.submit(events.wait_for, "clipboard", {"content": "after"}, timeout=5)
-        orgo_server.drop_connections(computer.id)  # closes with 1012 from the server's side
-        wait_until(lambda: events.connections == 2)
-        wait_until(server_subscribed(orgo_server, computer.id, "clipboard"))  # re-subscribed
-        desktop(computer).set_clipboard("after")
-        event = waiting.result(timeout=5)  # the wait in progress rode out the drop
+    waiting = Background(events.wait_for, "clipboard", {"content": "after"}, timeout=5)
+    orgo_server.drop_connections(computer.id)  # closes with 1012 from the server's side
+    wait_until(lambda: events.connections == 2)
+    wait_until(server_subscribed(orgo_server, computer.id, "clipboard"))
+    desktop(computer).set_clipboard("after")
+    event = waiting.result(timeout=5)  # the wait in progress rode out the drop
     assert event.data == {"content": "after"}
     assert "1012" in repr(events) and "service restart" in repr(events)
     stats = orgo_server.event_connections(computer.id)
@@ -270,90 +253,7 @@ def test_close_ends_the_socket_and_further_use_fails(
 ) -> None:
     events = computer.events
     events.subscribe("clipboard")
-    computer.close()
+    events.close()
     wait_until(lambda: not any(c.open for c in orgo_server.event_connections(computer.id)))
     with pytest.raises(EventStreamError, match="closed"):
         events.wait_for("clipboard", timeout=0.1)
-    assert computer.events is not events  # a fresh helper after close()
-
-
-# -- matching without a socket -------------------------------------------------------------------
-
-
-def make_event(kind: str, seq: int, **data: object) -> Event:
-    return Event(kind, datetime(2026, 1, 1, tzinfo=UTC), dict(data), seq)
-
-
-def test_any_order_matching_lets_a_broad_spec_yield_to_a_narrow_one() -> None:
-    broad, narrow = EventSpec(("clipboard",)), EventSpec(("clipboard",), {"content": "x"})
-    arrived = [make_event("clipboard", 0, content="x"), make_event("clipboard", 1, content="y")]
-    found = match_any_order([broad, narrow], arrived)
-    assert found is not None and [e.seq for e in found] == [1, 0]
-    assert match_in_order([narrow, broad], arrived) == arrived
-    assert match_in_order([broad, narrow], arrived) is None
-
-
-# -- the async twin ---------------------------------------------------------------------------
-
-
-@pytest.mark.asyncio
-async def test_async_wait_for_expect_and_collect(computer: OrgoComputer) -> None:
-    events = computer.async_events
-    async with events.expect("clipboard", where={"content": "async"}, timeout=5) as ev:
-        desktop(computer).set_clipboard("async")
-    assert ev.value.data == {"content": "async"}
-    await events.subscribe("window_open")
-    desktop(computer).open_window("Async window")
-    opened = await events.wait_for("window_open", where={"title": "Async window"}, timeout=5)
-    assert opened.data["title"] == "Async window"
-    desktop(computer).set_clipboard("one")
-    desktop(computer).set_clipboard("two")
-    collected = await events.collect(0.2, types="clipboard")
-    assert [e.data["content"] for e in collected] == ["one", "two"]
-    await events.aclose()
-
-
-@pytest.mark.asyncio
-async def test_async_timeout_and_assert_no_event(computer: OrgoComputer) -> None:
-    async with AsyncEventStream(computer.events_url) as events:
-        await events.subscribe("clipboard")
-        desktop(computer).set_clipboard("seen")
-        with pytest.raises(EventTimeout) as info:
-            await events.wait_for("window_close", timeout=0.2)
-        assert "'content': 'seen'" in str(info.value)
-        assert "Subscriptions: subscribed to clipboard, window_close." in str(info.value)
-        await events.assert_no_event("window_close", within=0.2)
-        with pytest.raises(UnexpectedEvent, match="'content': 'seen'"):  # still after the cursor
-            await events.assert_no_event("clipboard", within=0.1)
-        events.mark()
-        asyncio.get_running_loop().call_later(0.05, desktop(computer).set_clipboard, "surprise")
-        with pytest.raises(UnexpectedEvent, match="'content': 'surprise'"):
-            await events.assert_no_event("clipboard", within=3)
-
-
-def test_an_async_stream_carries_on_in_the_next_event_loop(computer: OrgoComputer) -> None:
-    events = computer.async_events
-
-    async def copy(content: str) -> Event:
-        async with events.expect("clipboard", where={"content": content}, timeout=5) as ev:
-            desktop(computer).set_clipboard(content)
-        return ev.value
-
-    # Each asyncio.run is a loop that cancels the worker when it ends, as a test's loop does.
-    assert asyncio.run(copy("first loop")).data == {"content": "first loop"}
-    assert asyncio.run(copy("second loop")).data == {"content": "second loop"}
-    assert events.connections == 2
-
-
-@pytest.mark.asyncio
-async def test_async_reconnects_after_a_drop(computer: OrgoComputer, orgo_server: FakeOrgo) -> None:
-    async with AsyncEventStream(lambda: computer.events_url) as events:
-        await events.subscribe("clipboard")
-        orgo_server.drop_connections(computer.id)
-        deadline = time.monotonic() + 5
-        while not (events.connections == 2 and events.subscriptions == {"clipboard"}):
-            assert time.monotonic() < deadline, "did not reconnect"
-            await asyncio.sleep(0.01)
-        desktop(computer).set_clipboard("after the drop")
-        event = await events.wait_for("clipboard", where={"content": "after the drop"}, timeout=5)
-    assert event.data["content"] == "after the drop"

@@ -9,7 +9,9 @@ import math
 
 from websockets.exceptions import ConnectionClosed
 
-from pytest_orgo._audio_analysis import (
+from pytest_orgo.errors import OrgoError
+from pytest_orgo.helpers._ws import UrlSource, close_of, describe_close
+from pytest_orgo.helpers.audio._analysis import (
     CHANNELS,
     FRAME_SECONDS,
     SAMPLE_RATE,
@@ -18,15 +20,18 @@ from pytest_orgo._audio_analysis import (
     frame_bytes,
     validate_frames,
 )
-from pytest_orgo._ws import UrlSource, close_of, describe_close
 
 
-class AudioStreamError(ConnectionError):
+class AudioStreamError(ConnectionError, OrgoError):
     """The audio socket could not be opened, refused to start, or closed mid-read."""
 
+    __module__ = "pytest_orgo.audio"  # its public path, as failures and pickles name it
 
-class AudioTimeout(AssertionError, TimeoutError):
+
+class AudioTimeout(AssertionError, TimeoutError, OrgoError):
     """Fewer frames arrived than asked for within the timeout."""
+
+    __module__ = "pytest_orgo.audio"  # its public path, as failures and pickles name it
 
 
 def frame_count(seconds: float | None, frames: int | None) -> int:
@@ -67,6 +72,7 @@ class Capture:
         return frame_bytes(self.sample_rate, self.channels)
 
     def handle(self, raw: str | bytes) -> None:
+        __tracebackhide__ = True
         if isinstance(raw, bytes):
             validate_frames(
                 [raw], sample_rate=self.sample_rate, channels=self.channels, first_index=self.frames

@@ -9,7 +9,8 @@ import re
 import time
 from collections.abc import Callable
 
-from pytest_orgo._ws import UrlSource
+from pytest_orgo.errors import OrgoError
+from pytest_orgo.helpers._ws import UrlSource
 
 ANSI = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor movement, erase
@@ -22,16 +23,22 @@ SCREEN_LINES = 24
 """Lines of screen shown in a failure message."""
 
 
-class TerminalTimeout(AssertionError, TimeoutError):
+class TerminalTimeout(AssertionError, TimeoutError, OrgoError):
     """The pattern (or the exit) did not come in time; the message shows the screen."""
 
+    __module__ = "pytest_orgo.terminal"  # its public path, as failures and pickles name it
 
-class TerminalEOF(AssertionError):
+
+class TerminalEOF(AssertionError, OrgoError):
     """The session ended (the shell exited, or the socket closed) before what was awaited."""
 
+    __module__ = "pytest_orgo.terminal"  # its public path, as failures and pickles name it
 
-class TerminalError(ConnectionError):
+
+class TerminalError(ConnectionError, OrgoError):
     """The terminal socket could not be opened."""
+
+    __module__ = "pytest_orgo.terminal"  # its public path, as failures and pickles name it
 
 
 def strip_ansi(text: str) -> str:
@@ -127,6 +134,7 @@ class Session:
         return found
 
     def message(self, text: str) -> str:
+        __tracebackhide__ = True
         if self.exit_code is not None:
             raise TerminalEOF(
                 self.report(f"cannot send {text!r}: the shell exited with code {self.exit_code}")
@@ -165,6 +173,7 @@ class Session:
         deadline = time.monotonic() + limit
 
         def step() -> re.Match[str] | float:
+            __tracebackhide__ = True
             found = self.search(regex)
             if found is not None:
                 return found
@@ -187,6 +196,7 @@ class Session:
         deadline = time.monotonic() + limit
 
         def step() -> int | float:
+            __tracebackhide__ = True
             if self.exit_code is not None:
                 return self.exit_code
             if self.ended is not None:
