@@ -42,8 +42,10 @@ def helper_of(error: BaseException) -> Helper | None:
     module = _raised_in(error.__traceback__)
     if not module.startswith("pytest_orgo.") or module.startswith("pytest_orgo.snapshots"):
         return None
-    leaf = module.rsplit(".", 1)[-1]
-    return next((helper for word, helper in BY_MODULE if word in leaf), None)
+    parts = module.split(".")[1:]  # pytest_orgo.audio, pytest_orgo.helpers.audio._analysis
+    return next(
+        (helper for part in reversed(parts) for word, helper in BY_MODULE if word in part), None
+    )
 
 
 def _raised_in(traceback: TracebackType | None) -> str:
