@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from fake_server.api import ApiRequest, ApiResponse, Router
-from fake_server.control import Faults, RateLimit, RequestLog
+from fake_server.control import Fault, Faults, RateLimit, RequestLog
 from fake_server.control_access import ControlAccess
 from fake_server.errors import ApiError
 from fake_server.state import State
@@ -25,6 +25,17 @@ logger = logging.getLogger("fake_server")
 
 API_PREFIX = "/api"
 CONTROL_PREFIX = "/_fake"
+
+
+def fault_error(fault: Fault) -> ApiError:
+    """The error an injected fault with a ``status`` answers (each surface wraps it in
+    its own envelope: the platform's with a request id, the VM API's without)."""
+    assert fault.status is not None
+    headers = {}
+    if fault.retry_after is not None or fault.status == 429:
+        headers["Retry-After"] = RateLimit.header(fault.retry_after or 1)
+    message = fault.message or ("Too many requests" if fault.status == 429 else "Injected fault")
+    return ApiError(fault.status, message, headers=headers)
 
 
 @dataclass
@@ -100,20 +111,10 @@ class Dispatcher:
             logger.exception("fake_server: unhandled error on %s %s", request.method, request.path)
             return self._error(ApiError(500, f"Internal error in the fake Orgo server: {exc!r}"))
 
-    def _fault_response(self, fault: object) -> ApiResponse:
-        from fake_server.control import Fault
-
-        assert isinstance(fault, Fault)
+    def _fault_response(self, fault: Fault) -> ApiResponse:
         if fault.drop:
             return ApiResponse(status=0, body=None, drop=True)
-        assert fault.status is not None
-        headers = {}
-        if fault.retry_after is not None or fault.status == 429:
-            headers["Retry-After"] = RateLimit.header(fault.retry_after or 1)
-        message = fault.message or (
-            "Too many requests" if fault.status == 429 else "Injected fault"
-        )
-        return self._error(ApiError(fault.status, message, headers=headers))
+        return self._error(fault_error(fault))
 
     def _route(self, router: Router, request: ApiRequest) -> ApiResponse:
         route, params = router.match(request.method, request.path)

@@ -206,7 +206,8 @@ class VmScreenshotOut(Answer):
 
 class VncPasswordOut(Answer):
     password: str
-    desktop_api_token: str  # the VM API's bearer token (equal to password on older images)
+    # the VM API's bearer token; absent on older images (their token is the password)
+    desktop_api_token: str | None = None
 
 
 class ComputerOut(Answer):

@@ -178,8 +178,11 @@ def move_to_workspace(
 
 @router.get("/computers/{computer_id}/vnc-password", answer=VncPasswordOut)
 def vnc_password(state: State, request: ApiRequest) -> ApiResponse:
-    """The VNC password, and the direct VM API's bearer token (section 20)."""
+    """The VNC password, and the direct VM API's bearer token (section 20): newer images
+    only; older ones answer the password alone, and take it as the token."""
     computer = computer_of(state, request)
+    if state.vm_api.older_images:
+        return ok({"password": computer.vnc_password})
     return dump(
         VncPasswordOut(password=computer.vnc_password, desktop_api_token=state.vm_token(computer))
     )

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from starlette.routing import compile_path
 
 from fake_server.api import ApiRequest, ApiResponse, Route, Router, dump
+from fake_server.dispatch import fault_error
 from fake_server.errors import ApiError
 from fake_server.models import VmScreenshotOut
 from fake_server.state import ApiKey, Computer, State
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger("fake_server")
 
 # The platform actions the VM API also answers (section 20), same names and bodies.
+# Where VM API calls appear in the request log and fault matching (see :func:`log_path`).
+VM_LOG_PREFIX = "/vm"
 ACTIONS = ("click", "type", "key", "scroll", "drag", "wait", "bash", "exec")
 
 
@@ -101,9 +104,30 @@ def vm_router(platform: Router) -> Router:
     return router
 
 
+def _identify(state: State, token: str | None, host: str | None) -> Computer | None:
+    """The computer a call is for, or None when its token names none (no error: the log
+    and fault matching need the computer before the call is refused or answered)."""
+    try:
+        return authenticate(state, token, host)
+    except ApiError:
+        return None
+
+
+def log_path(computer: Computer | None, path: str) -> str:
+    """How a VM API call appears in the request log and fault matching:
+    ``/vm/{computer_id}/{endpoint}``, ``-`` for the id when the token names no computer."""
+    return f"{VM_LOG_PREFIX}/{computer.id if computer is not None else '-'}{path}"
+
+
 class VmDispatcher:
     """The VM API's single entrance, with :class:`fake_server.dispatch.Dispatcher`'s
-    call signature so the ASGI app and the in-memory transport can use either."""
+    call signature so the ASGI app and the in-memory transport can use either.
+
+    Like the platform, every call is logged and honours injected faults, under
+    :func:`log_path` (``/vm/{computer_id}/screenshot``), so a fault on
+    ``/computers/*/click`` leaves the VM's ``/click`` working (the MCP server's fallback)
+    and one on ``/vm/*/click`` fails it; a fault with no path matches both surfaces.
+    Rate limits are the platform's (per API key) and do not apply here."""
 
     def __init__(self, fake: FakeOrgo, platform: Router) -> None:
         self.fake = fake
@@ -125,17 +149,53 @@ class VmDispatcher:
         # passes them); the VM API has no control surface for them to guard.
         del network, peer
         headers = headers or {}
+        method = method.upper()
         path = path.rstrip("/") or "/"
+        state = self.fake.state
+        token = bearer_token(headers)
+        host = headers.get("host") or origin.partition("://")[2]
+        with state.lock:
+            logged = log_path(_identify(state, token, host), path)
+        fault = self.fake.faults.take(method, logged)
+        if fault is not None and fault.drop:
+            response = ApiResponse(status=0, body=None, drop=True)
+        elif fault is not None and fault.status is not None:
+            response = _error(fault_error(fault))
+        else:
+            response = self._answer(method, path, query_string, headers, body, origin, host)
+        if fault is not None:
+            response.delay += fault.delay
+        self.fake.log.add(
+            time=state.clock.now(),
+            method=method,
+            path=logged,
+            query=query_string,
+            status=response.status,
+            raw_body=body,
+            content_type=headers.get("content-type", ""),
+            key=token,
+        )
+        return response
+
+    def _answer(
+        self,
+        method: str,
+        path: str,
+        query_string: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        origin: str,
+        host: str,
+    ) -> ApiResponse:
         try:
-            route, _ = self.router.match(method.upper(), path)
+            route, _ = self.router.match(method, path)
             state = self.fake.state
             with state.lock:
                 if state.clock.mode == "real":
                     state.clock.fire_due()
-                host = headers.get("host") or origin.partition("://")[2]
                 computer = authenticate(state, bearer_token(headers), host)
                 request = ApiRequest(
-                    method.upper(),
+                    method,
                     f"/computers/{computer.id}{path}",
                     query_string,
                     headers,
@@ -144,13 +204,19 @@ class VmDispatcher:
                     path_params={"computer_id": computer.id},
                     key=ApiKey("vm:" + computer.id, computer.account_id),
                 )
+                # a long bash/exec yields this lock as it runs: the platform handler
+                # wraps its run in shell_cooperative.cooperative, which releases every
+                # level this thread holds (this one included)
                 return route.handler(state, request)
         except ApiError as error:
-            return ApiResponse(
-                status=error.status, body={"error": error.message}, headers=error.headers
-            )
+            return _error(error)
         except Exception as exc:  # a bug in the fake: say so, in the VM's error shape
             logger.exception("fake_server: unhandled error on VM API %s %s", method, path)
             return ApiResponse(
                 status=500, body={"error": f"Internal error in the fake VM API: {exc!r}"}
             )
+
+
+def _error(error: ApiError) -> ApiResponse:
+    """The VM's error envelope: ``{"error": ...}`` alone (no request id)."""
+    return ApiResponse(status=error.status, body={"error": error.message}, headers=error.headers)
