@@ -9,6 +9,7 @@ terminal between sentinels, and the refetch of a token that a restart made stale
 from __future__ import annotations
 
 import struct
+from typing import Any
 
 import httpx
 import pytest
@@ -142,7 +143,7 @@ def test_vm_errors_are_json_with_an_error_string(vm: Served) -> None:
 def test_every_vm_action_answers_as_the_platform_does(vm: Served) -> None:
     computer = vm.computer()
     client = vm.mcp()
-    bodies = {
+    bodies: dict[str, dict[str, Any]] = {
         "type": {"text": "hi"},
         "key": {"key": "Enter"},
         "scroll": {"direction": "down", "amount": 2},
