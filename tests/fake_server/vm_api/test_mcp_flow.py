@@ -65,8 +65,8 @@ def test_click_falls_back_to_the_vm_when_the_platform_answers_5xx(vm: Served) ->
 
 
 def test_bash_over_the_vm_terminal_between_sentinels(vm: Served) -> None:
-    """The MCP wrapper's shape with the command bare between the ``printf`` sentinels
-    (the ``eval "$(... | base64 -d)"`` middle needs the shell of branch ``shell``)."""
+    """The wrapper's sentinels around a bare command (the full ``eval "$(... | base64
+    -d)"`` wrapper, byte for byte: ``test_vm_mcp_wrapper.py``)."""
     computer = vm.computer()
     client = vm.mcp()
     with client.terminal(computer["id"]) as ws:
