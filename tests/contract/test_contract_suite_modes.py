@@ -58,11 +58,14 @@ def test_live_mode_passes_against_a_faithful_endpoint_and_cleans_up(
     assert endpoint.counts() == {"workspaces": 0, "computers": 0}  # nothing left behind
     assert endpoint.requests("POST", "/computers")  # it really went over HTTP
     exchanges = [e for check in report["checks"] for e in check["exchanges"]]
+    vm_socket = endpoint.vm_url.replace("http://", "ws://", 1)  # the VM's WS /terminal
     assert all(
-        e["request"]["url"].startswith((endpoint.url, endpoint.vm_url))  # the VM API's too
+        e["request"]["url"].startswith((endpoint.url, endpoint.vm_url, vm_socket))
         or "storage" in e["request"]["url"]
         for e in exchanges
     )
+    sockets = [e for e in exchanges if e["request"]["method"] == "WEBSOCKET"]
+    assert {e["response"]["status"] for e in sockets} == {101, 401}  # the VM's terminal
     assert KEY not in json.dumps(report)  # keys never enter the report
 
 
