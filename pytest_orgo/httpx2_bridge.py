@@ -37,7 +37,7 @@ def forward(transport: httpx.BaseTransport, request: Any) -> Any:
     except httpx.RemoteProtocolError as exc:
         raise httpx2.RemoteProtocolError(str(exc), request=request) from exc
 
-    class Stream(httpx2.SyncByteStream):  # type: ignore[misc]
+    class Stream(httpx2.SyncByteStream):
         def __iter__(self) -> Iterator[bytes]:
             yield from answer.iter_raw()
 
@@ -55,7 +55,7 @@ async def forward_async(transport: httpx.AsyncBaseTransport, request: Any) -> An
     except httpx.RemoteProtocolError as exc:
         raise httpx2.RemoteProtocolError(str(exc), request=request) from exc
 
-    class Stream(httpx2.AsyncByteStream):  # type: ignore[misc]
+    class Stream(httpx2.AsyncByteStream):
         async def __aiter__(self) -> AsyncIterator[bytes]:
             async for chunk in answer.aiter_raw():
                 yield chunk
