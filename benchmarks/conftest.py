@@ -3,7 +3,9 @@
 Each benchmark declares ``benchmark.extra_info["baseline"]`` (the name of another
 benchmark in its group) and ``["target"]`` (the highest acceptable ratio of medians).
 At the end, a table of ratios is printed and a missed target fails the run: absolute
-times drift from machine to machine, ratios to a floor measured alongside do not.
+times drift from machine to machine, ratios to a floor measured alongside do not. A
+benchmark that does a different amount of work than its baseline declares
+``["per"]`` (its units of work: frames, requests); the ratio is then of cost per unit.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ def ratios() -> list[tuple[str, str, float, float | None]]:
         baseline = result.get("baseline")
         if baseline is None or baseline not in _RESULTS:
             continue
-        ratio = result["median"] / _RESULTS[baseline]["median"]
+        base = _RESULTS[baseline]
+        ratio = (result["median"] / result.get("per", 1)) / (base["median"] / base.get("per", 1))
         rows.append((name, baseline, ratio, result.get("target")))
     return rows
 

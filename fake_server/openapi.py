@@ -64,12 +64,19 @@ def _encoded() -> bytes:
 
 @functools.cache
 def document() -> dict[str, Any]:
-    """The document for the fake's own REST API (built once: route tables are fixed)."""
+    """The document for the fake's own REST API (built once: route tables are fixed):
+    the platform's routes, the agent's (chat completions, chat threads), the VM API's."""
+    from fake_server.agent.openapi import agent_routes, describe_agent_paths
     from fake_server.routes import api_router
     from fake_server.vm_api.openapi import describe_vm_paths, with_vm_api
 
     merged, vm_paths = with_vm_api(api_router())
-    return describe_vm_paths(build_document(merged), vm_paths)
+    agent = agent_routes()
+    merged.include(agent)
+    described = describe_agent_paths(
+        build_document(merged), {route.template for route in agent.routes}
+    )
+    return describe_vm_paths(described, vm_paths)
 
 
 def build_document(router: Router) -> dict[str, Any]:

@@ -121,8 +121,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     run = OrgoRun(settings, shared_dir=_shared_dir(config), worker=worker)
-    if not settings.live:
-        run.install_routing()
+    run.install_routing()
     config.stash[RUN_KEY] = run
     config.stash[SUMMARY_KEY] = RunSummary(
         live=settings.live, base_url=run.base_url, max_minutes=settings.max_computer_minutes

@@ -8,8 +8,16 @@ and each computer's direct VM API (``http://{instance_id}.vm.orgo.test:80``, wha
 are redirected to the in-process fake, for the clients
 Orgo code uses: httpx (sync and async, answered in memory), requests (and so the
 official SDK), ``websockets`` (asyncio and sync) and ``websocket-client`` (and so
-the SDK's agent loop). Every other host is left alone. Each library is patched at one
-narrow seam (a transport method, a URI parser), and restored on :meth:`Router.uninstall`.
+the SDK's agent loop); httpx2 (the fork the ``openai`` SDK uses) is answered in memory
+too, through :mod:`pytest_orgo.httpx2_bridge`. Every other host is left alone. Each
+library is patched at one narrow seam (a transport method, a URI parser), and restored on
+:meth:`Router.uninstall`.
+
+Live mode against a standalone fake (``--orgo-base-url http://127.0.0.1:PORT/api``, or
+any base URL that is not an ``orgo.ai`` host) needs one thing of this: the SDK hard-codes
+``wss://agent.orgo.ai/ws/prompt`` for ``computer.prompt()``, whatever its base URL, so
+:func:`agent_router` sends that one host to the base URL's origin (and nothing else).
+Against the real Orgo nothing is routed.
 """
 
 from __future__ import annotations
@@ -24,7 +32,8 @@ import httpx
 
 from fake_server.vm_api.address import is_vm_host
 
-API_HOSTS = frozenset({"www.orgo.ai", "orgo.ai", "api.orgo.ai", "agent.orgo.ai"})
+AGENT_HOST = "agent.orgo.ai"
+API_HOSTS = frozenset({"www.orgo.ai", "orgo.ai", "api.orgo.ai", AGENT_HOST})
 LEGACY_WS_HOST = re.compile(r"^(?P<id>[^.]+)\.orgo\.dev$")
 WS_KINDS = ("events", "terminal", "audio")
 
@@ -85,10 +94,15 @@ class Router:
         vm = self.vm_ws_target if self.vm_target is not None else None
         return map_ws_url(url, self.ws_target(), vm)
 
+    def routed_plain(self, url: str) -> bool:
+        """``url`` is a WebSocket URL this router sends to a plain ``ws://`` target."""
+        return self.ws_target().startswith("ws://") and self._ws_url(url) != url
+
     def install(self) -> None:
         if self.installed:
             return
         self._patch_httpx()
+        self._patch_httpx2()
         self._patch_requests()
         self._patch_websockets()
         self._patch_websocket_client()
@@ -122,6 +136,32 @@ class Router:
 
         self._patch(httpx.HTTPTransport, "handle_request", handle_request)
         self._patch(httpx.AsyncHTTPTransport, "handle_async_request", handle_async_request)
+
+    def _patch_httpx2(self) -> None:
+        """The ``openai`` SDK's httpx fork: its requests cross into the fake's httpx
+        transport and its answers come back as httpx2 objects, streamed bodies included."""
+        try:
+            import httpx2
+        except ImportError:
+            return
+        from pytest_orgo.httpx2_bridge import forward, forward_async
+
+        router = self
+        sync_original = httpx2.HTTPTransport.handle_request
+        async_original = httpx2.AsyncHTTPTransport.handle_async_request
+
+        def handle_request(transport: Any, request: Any) -> Any:
+            if is_orgo_host(request.url.host):
+                return forward(router.transport(), request)
+            return sync_original(transport, request)
+
+        async def handle_async_request(transport: Any, request: Any) -> Any:
+            if is_orgo_host(request.url.host):
+                return await forward_async(router.transport(), request)
+            return await async_original(transport, request)
+
+        self._patch(httpx2.HTTPTransport, "handle_request", handle_request)
+        self._patch(httpx2.AsyncHTTPTransport, "handle_async_request", handle_async_request)
 
     # -- requests (the official SDK): onto the loopback server ------------------------
 
@@ -183,15 +223,50 @@ class Router:
             # WebSocketApp picks its TLS dispatcher from the URL it was given (wss://
             # agent.orgo.ai): a socket routed onto the plain ws:// fake needs the plain one
             args_list = list(args)
-            if len(args_list) >= 2 and args_list[1] and _routed_plain(app.url, router.ws_target()):
+            if len(args_list) >= 2 and args_list[1] and router.routed_plain(app.url):
                 args_list[1] = False
-            if kwargs.get("is_ssl") and _routed_plain(app.url, router.ws_target()):
+            if kwargs.get("is_ssl") and router.routed_plain(app.url):
                 kwargs["is_ssl"] = False
             return app_original(app, ping_timeout, *args_list, **kwargs)
 
         self._patch(websocket.WebSocketApp, "create_dispatcher", create_dispatcher)
 
 
-def _routed_plain(url: str, target: str) -> bool:
-    """``url`` is an Orgo WebSocket URL that routing sends to a plain ``ws://`` target."""
-    return target.startswith("ws://") and map_ws_url(url, target) != url
+@dataclass
+class AgentRouter(Router):
+    """Only the hosted agent's host (``agent.orgo.ai``), only for the WebSocket clients,
+    onto ``http_target`` (live mode against a standalone fake: see the module doc)."""
+
+    def ws_target(self) -> str:
+        scheme, rest = self.http_target().split("://", 1)
+        return ("wss" if scheme == "https" else "ws") + "://" + rest
+
+    def _ws_url(self, url: str) -> str:
+        if urlsplit(url).hostname != AGENT_HOST:
+            return url
+        return map_ws_url(url, self.ws_target())
+
+    def install(self) -> None:
+        if self.installed:
+            return
+        self._patch_websockets()
+        self._patch_websocket_client()
+
+
+def is_orgo_ai(host: str | None) -> bool:
+    """The real service's hosts: ``orgo.ai`` and its subdomains."""
+    return bool(host) and (host == "orgo.ai" or str(host).endswith(".orgo.ai"))
+
+
+def agent_router(base_url: str) -> AgentRouter | None:
+    """Live mode: a router for the agent host onto ``base_url``'s origin, or None when
+    ``base_url`` is the real Orgo (its agent host is the real one too)."""
+    parts = urlsplit(base_url)
+    if is_orgo_ai(parts.hostname) or parts.scheme not in ("http", "https"):
+        return None
+    origin = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+    return AgentRouter(http_target=lambda: origin, transport=_no_transport)
+
+
+def _no_transport() -> Any:
+    raise RuntimeError("the agent router answers no HTTP request in memory")

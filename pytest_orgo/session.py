@@ -19,7 +19,7 @@ from pytest_orgo.budget import SpendingGuard
 from pytest_orgo.client import OrgoClient
 from pytest_orgo.pool import Computers, Demand
 from pytest_orgo.provision import ComputerSlots, Provisioner, ProvisioningApi, Registry
-from pytest_orgo.routing import Router
+from pytest_orgo.routing import Router, agent_router
 from pytest_orgo.scope import SharedComputers
 from pytest_orgo.settings import RunSettings
 
@@ -140,6 +140,13 @@ class OrgoRun:
             return fake
 
     def install_routing(self) -> None:
+        """Fake mode: every Orgo host onto the fake. Live mode: only the SDK's hard-coded
+        agent host, onto a base URL that is not the real Orgo (a standalone fake)."""
+        if self.live:
+            self.router = agent_router(self.settings.base_url)
+            if self.router is not None:
+                self.router.install()
+            return
         self.router = Router(
             http_target=lambda: self.served_fake.url,
             transport=lambda: self.fake.transport(),

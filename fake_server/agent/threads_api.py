@@ -9,6 +9,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from fake_server.agent.models import ThreadCreate, ThreadPatch, TitleRequest
+from fake_server.agent.threads import ThreadStore
 from fake_server.api import ApiRequest, ApiResponse, Body, Router, ok
 from fake_server.errors import ApiError, bad_request
 from fake_server.state import ApiKey, State
@@ -46,14 +47,16 @@ def title_for(messages: list[dict[str, Any]]) -> str:
 
 def threads_router(fake: FakeOrgo) -> Router:
     router = Router()
-    threads = fake.agent.threads
+
+    def threads() -> ThreadStore:  # looked up per call: the document builds these unbound
+        return fake.agent.threads
 
     @router.get("/chat/threads")
     def list_threads(state: State, request: ApiRequest) -> ApiResponse:
         """The threads of one computer (``desktopId``), newest first."""
         key = _key(request)
         desktop = _desktop(state, key, request.query.get("desktopId"))
-        found = threads.for_desktop(key.account_id, desktop)
+        found = threads().for_desktop(key.account_id, desktop)
         return ok({"threads": [t.summary() for t in found]})
 
     @router.post("/chat/threads", status=201)
@@ -61,7 +64,7 @@ def threads_router(fake: FakeOrgo) -> Router:
         key = _key(request)
         body = given.parse()
         desktop = _desktop(state, key, body.desktopId)
-        thread = threads.create(
+        thread = threads().create(
             fake.ids.uuid(),
             account_id=key.account_id,
             desktop_id=desktop,
@@ -75,13 +78,13 @@ def threads_router(fake: FakeOrgo) -> Router:
 
     @router.get("/chat/threads/{thread_id}")
     def get_thread(state: State, request: ApiRequest) -> ApiResponse:
-        thread = threads.get(_key(request).account_id, request.path_params["thread_id"])
+        thread = threads().get(_key(request).account_id, request.path_params["thread_id"])
         return ok(thread.detail())
 
     @router.patch("/chat/threads/{thread_id}")
     def patch_thread(state: State, request: ApiRequest, given: Body[ThreadPatch]) -> ApiResponse:
         """Archive (which wins over the other fields), unarchive, retitle, replace messages."""
-        thread = threads.get(_key(request).account_id, request.path_params["thread_id"])
+        thread = threads().get(_key(request).account_id, request.path_params["thread_id"])
         body = given.parse()
         if body.archive:
             thread.status = "archived"
@@ -97,13 +100,13 @@ def threads_router(fake: FakeOrgo) -> Router:
 
     @router.delete("/chat/threads/{thread_id}")
     def delete_thread(state: State, request: ApiRequest) -> ApiResponse:
-        threads.delete(_key(request).account_id, request.path_params["thread_id"])
+        threads().delete(_key(request).account_id, request.path_params["thread_id"])
         return ok({"success": True})
 
     @router.post("/chat/threads/{thread_id}/title", media_type="text/plain")
     def thread_title(state: State, request: ApiRequest, given: Body[TitleRequest]) -> ApiResponse:
         """A title for the messages, as the AI SDK's text stream: ``0:"Title"``."""
-        threads.get(_key(request).account_id, request.path_params["thread_id"])
+        threads().get(_key(request).account_id, request.path_params["thread_id"])
         title = title_for(given.parse().messages)
         line = f"0:{json.dumps(title, ensure_ascii=False)}\n"
         return ApiResponse(body=line.encode(), media_type="text/plain; charset=utf-8")

@@ -12,7 +12,7 @@ import pytest
 from fake_server import FakeOrgo, LoopbackServer
 from fake_server.agent import act, answer, fail, say, think
 from pytest_orgo.agent import OrgoAgent
-from pytest_orgo.routing import Router
+from pytest_orgo.routing import AgentRouter, Router, agent_router
 
 orgo = pytest.importorskip("orgo")
 
@@ -129,6 +129,49 @@ def test_prompt_on_loopback(routed: FakeOrgo, server: LoopbackServer) -> None:
         "text": "hello from the agent"
     }
     assert routed.agent.last_run.outcome == "success"
+
+
+@pytest.mark.parametrize(
+    "base_url", ["https://www.orgo.ai/api", "https://orgo.ai/api", "https://api.orgo.ai"]
+)
+def test_live_mode_against_the_real_orgo_routes_nothing(base_url: str) -> None:
+    assert agent_router(base_url) is None
+
+
+def test_live_mode_against_a_https_stand_in_keeps_tls() -> None:
+    router = agent_router("https://staging.example.test/api")
+    assert isinstance(router, AgentRouter)
+    assert router._ws_url("wss://agent.orgo.ai/ws/prompt?token=k") == (
+        "wss://staging.example.test/ws/prompt?token=k"
+    )
+    assert not router.routed_plain("wss://agent.orgo.ai/ws/prompt")
+
+
+def test_live_mode_routes_only_the_agent_host_to_the_base_url() -> None:
+    """What the plugin installs with ``--orgo --orgo-base-url http://127.0.0.1:PORT/api``:
+    the SDK's hard-coded agent socket reaches that fake (a fake of this test's own, which
+    no other router here knows); other hosts stay untouched."""
+    own = FakeOrgo(seed=3)
+    with own.serve() as running:
+        router = agent_router(running.base_url)
+        assert isinstance(router, AgentRouter)
+        assert router._ws_url("wss://www.orgo.ai/desktops/x/ws/events") == (
+            "wss://www.orgo.ai/desktops/x/ws/events"
+        )
+        computer = orgo.Computer(api_key=KEY, base_api_url=running.base_url, verbose=False)
+        own.agent.add_script(SCRIPT, computer_id=computer.computer_id)
+        seen: list[tuple[str, Any]] = []
+        router.install()
+        try:
+            computer.prompt("greet", callback=record(seen), verbose=False)
+        finally:
+            router.uninstall()
+    assert [d["action"] for k, d in seen if k == "tool_use"] == [
+        "screenshot",
+        "double_click",
+        "type",
+    ]
+    assert own.agent.last_run.outcome == "success"
 
 
 def test_the_provider_takes_the_loopback_url_directly(
