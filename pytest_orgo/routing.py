@@ -9,7 +9,7 @@ are redirected to the in-process fake, for the clients
 Orgo code uses: httpx (sync and async, answered in memory), requests (and so the
 official SDK), ``websockets`` (asyncio and sync) and ``websocket-client`` (and so
 the SDK's agent loop). Every other host is left alone. Each library is patched at one
-narrow seam (a transport method, a URI parser), and restored on :meth:`Router.uninstall`.
+narrow seam (a transport method, a URI parser), and restored on :meth:`HostRouter.uninstall`.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def map_ws_url(url: str, target: str, vm_target: Callable[[], str] | None = None
 
 
 @dataclass
-class Router:
+class HostRouter:
     """Installs the patches; ``http_target`` is ``http://127.0.0.1:PORT`` of the fake,
     ``transport`` its in-memory httpx transport, ``vm_target`` its VM API listener."""
 
@@ -190,6 +190,10 @@ class Router:
             return app_original(app, ping_timeout, *args_list, **kwargs)
 
         self._patch(websocket.WebSocketApp, "create_dispatcher", create_dispatcher)
+
+
+Router = HostRouter
+"""The old name, kept for code that imported it (``fake_server.api.Router`` is unrelated)."""
 
 
 def _routed_plain(url: str, target: str) -> bool:

@@ -19,7 +19,7 @@ from pytest_orgo.budget import SpendingGuard
 from pytest_orgo.client import OrgoClient
 from pytest_orgo.pool import Computers, Demand
 from pytest_orgo.provision import ComputerSlots, Provisioner, ProvisioningApi, Registry
-from pytest_orgo.routing import Router
+from pytest_orgo.routing import HostRouter
 from pytest_orgo.scope import SharedComputers
 from pytest_orgo.settings import RunSettings
 
@@ -94,7 +94,7 @@ class OrgoRun:
         self._provisioner: Provisioner | None = None
         self._saved_key: str | None = None
         self._finished: dict[str, object] | None = None
-        self.router: Router | None = None
+        self.router: HostRouter | None = None
         self.slots = (
             ComputerSlots(shared_dir / "orgo-slots", settings.max_computers) if self.live else None
         )
@@ -140,7 +140,7 @@ class OrgoRun:
             return fake
 
     def install_routing(self) -> None:
-        self.router = Router(
+        self.router = HostRouter(
             http_target=lambda: self.served_fake.url,
             transport=lambda: self.fake.transport(),
             vm_target=lambda: self.served_fake.vm_url,
