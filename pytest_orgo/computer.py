@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlencode
 
-from pytest_orgo.client import AsyncOrgoClient, OrgoClient
-from pytest_orgo.models import Computer
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: the plugin imports this module on every start
     from fake_server.handle import DesktopHandle
     from pytest_orgo.audio import AsyncAudioStream, AudioStream
+    from pytest_orgo.client import AsyncOrgoClient, OrgoClient
     from pytest_orgo.events import AsyncEventStream, EventStream
+    from pytest_orgo.models import Computer
     from pytest_orgo.terminal import AsyncTerminal, Terminal
 
 _Helper = TypeVar("_Helper")

@@ -25,7 +25,7 @@ from pytest_orgo.fixtures import (  # noqa: F401  (fixtures are registered by im
     orgo_server,
     orgo_workspace,
 )
-from pytest_orgo.settings import OPTIONS, SCOPES, Option, RunSettings
+from pytest_orgo.options import OPTIONS, SCOPES, Option, RunSettings
 
 if TYPE_CHECKING:
     from pytest_orgo.session import RunSummary  # noqa: F401  (the stash key's type)
@@ -169,7 +169,7 @@ def marker_problem(item: pytest.Function) -> str | None:
     marks = list(item.iter_markers("orgo"))
     if not marks:
         return None  # the common case costs no import of the settings model
-    from pytest_orgo.settings import InvalidSpec, parse_spec
+    from pytest_orgo.settings import InvalidSpec, parse_spec  # pydantic: only with a marker
 
     values: dict[str, Any] = {}
     for mark in reversed(marks):

@@ -10,6 +10,10 @@ Orgo code uses: httpx (sync and async, answered in memory), requests (and so the
 official SDK), ``websockets`` (asyncio and sync) and ``websocket-client`` (and so
 the SDK's agent loop). Every other host is left alone. Each library is patched at one
 narrow seam (a transport method, a URI parser), and restored on :meth:`HostRouter.uninstall`.
+
+A library not imported yet is patched when it is (a post-import hook, wrapt's), so
+installing the router - which the plugin does at every fake-mode start - imports none of
+them: a run that never touches httpx or requests never pays for importing them.
 """
 
 from __future__ import annotations
@@ -17,16 +21,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
-
-from fake_server.vm_api.address import is_vm_host
+if TYPE_CHECKING:
+    import httpx
 
 API_HOSTS = frozenset({"www.orgo.ai", "orgo.ai", "api.orgo.ai", "agent.orgo.ai"})
 LEGACY_WS_HOST = re.compile(r"^(?P<id>[^.]+)\.orgo\.dev$")
 WS_KINDS = ("events", "terminal", "audio")
+
+
+def is_vm_host(host: str | None) -> bool:
+    """A direct VM API host (``{instance_id}.vm.orgo.test``); the fake is imported on
+    the first call, not with this module."""
+    from fake_server.vm_api.address import is_vm_host as vm_host
+
+    return vm_host(host)
 
 
 def is_orgo_host(host: str | None) -> bool:
@@ -64,10 +76,12 @@ class HostRouter:
     transport: Callable[[], Any]
     vm_target: Callable[[], str] | None = None
     _undo: list[Callable[[], None]] = field(default_factory=list)
+    _generation: int = 0  # bumped by install and uninstall: older import hooks go inert
+    _installed: bool = False
 
     @property
     def installed(self) -> bool:
-        return bool(self._undo)
+        return self._installed
 
     def _patch(self, owner: Any, name: str, replacement: Any) -> None:
         original = getattr(owner, name)
@@ -86,23 +100,43 @@ class HostRouter:
         return map_ws_url(url, self.ws_target(), vm)
 
     def install(self) -> None:
-        if self.installed:
+        """Patch each client library now if it is imported, else as soon as it is."""
+        if self._installed:
             return
-        self._patch_httpx()
-        self._patch_requests()
-        self._patch_websockets()
-        self._patch_websocket_client()
+        import wrapt
+
+        self._installed = True
+        self._generation += 1
+        for module, patch in (
+            ("httpx", self._patch_httpx),
+            ("requests.adapters", self._patch_requests),
+            ("websockets.asyncio.client", self._patch_parse_uri),
+            ("websockets.sync.client", self._patch_parse_uri),
+            ("websocket", self._patch_websocket_client),
+        ):
+            wrapt.register_post_import_hook(self._hook(patch), module)
+
+    def _hook(self, patch: Callable[[ModuleType], None]) -> Callable[[ModuleType], None]:
+        generation = self._generation
+
+        def hook(module: ModuleType) -> None:
+            if self._installed and self._generation == generation:
+                patch(module)
+
+        return hook
 
     def uninstall(self) -> None:
+        self._installed = False
+        self._generation += 1
         while self._undo:
             self._undo.pop()()
 
     # -- httpx: answered in memory ----------------------------------------------------
 
-    def _patch_httpx(self) -> None:
+    def _patch_httpx(self, module: ModuleType) -> None:
         router = self
-        sync_original = httpx.HTTPTransport.handle_request
-        async_original = httpx.AsyncHTTPTransport.handle_async_request
+        sync_original = module.HTTPTransport.handle_request
+        async_original = module.AsyncHTTPTransport.handle_async_request
 
         def handle_request(
             transport: httpx.HTTPTransport, request: httpx.Request
@@ -110,7 +144,8 @@ class HostRouter:
             if is_orgo_host(request.url.host):
                 response: httpx.Response = router.transport().handle_request(request)
                 return response
-            return sync_original(transport, request)
+            answer: httpx.Response = sync_original(transport, request)
+            return answer
 
         async def handle_async_request(
             transport: httpx.AsyncHTTPTransport, request: httpx.Request
@@ -118,22 +153,19 @@ class HostRouter:
             if is_orgo_host(request.url.host):
                 response: httpx.Response = await router.transport().handle_async_request(request)
                 return response
-            return await async_original(transport, request)
+            answer: httpx.Response = await async_original(transport, request)
+            return answer
 
-        self._patch(httpx.HTTPTransport, "handle_request", handle_request)
-        self._patch(httpx.AsyncHTTPTransport, "handle_async_request", handle_async_request)
+        self._patch(module.HTTPTransport, "handle_request", handle_request)
+        self._patch(module.AsyncHTTPTransport, "handle_async_request", handle_async_request)
 
     # -- requests (the official SDK): onto the loopback server ------------------------
 
-    def _patch_requests(self) -> None:
-        try:
-            from requests.adapters import HTTPAdapter
-        except ImportError:
-            return
+    def _patch_requests(self, adapters: ModuleType) -> None:
         router = self
-        original = HTTPAdapter.send
+        original = adapters.HTTPAdapter.send
 
-        def send(adapter: HTTPAdapter, request: Any, *args: Any, **kwargs: Any) -> Any:
+        def send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
             parts = urlsplit(request.url)
             if not is_orgo_host(parts.hostname):
                 return original(adapter, request, *args, **kwargs)
@@ -146,30 +178,21 @@ class HostRouter:
             response.url = urlunsplit(parts)
             return response
 
-        self._patch(HTTPAdapter, "send", send)
+        self._patch(adapters.HTTPAdapter, "send", send)
 
     # -- websockets and websocket-client ----------------------------------------------
 
-    def _patch_websockets(self) -> None:
-        try:
-            import websockets.asyncio.client as asyncio_client
-            import websockets.sync.client as sync_client
-        except ImportError:
-            return
+    def _patch_parse_uri(self, module: ModuleType) -> None:
+        """websockets (asyncio and sync clients): the URI parser their ``connect`` calls."""
         router = self
-        for module in (asyncio_client, sync_client):
-            original = module.parse_uri
+        original = module.parse_uri
 
-            def parse_uri(uri: str, _original: Callable[[str], Any] = original) -> Any:
-                return _original(router._ws_url(uri))
+        def parse_uri(uri: str) -> Any:
+            return original(router._ws_url(uri))
 
-            self._patch(module, "parse_uri", parse_uri)
+        self._patch(module, "parse_uri", parse_uri)
 
-    def _patch_websocket_client(self) -> None:
-        try:
-            import websocket
-        except ImportError:
-            return
+    def _patch_websocket_client(self, websocket: ModuleType) -> None:
         router = self
         original: Any = websocket.WebSocket.connect
 

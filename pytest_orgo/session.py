@@ -15,16 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pytest_orgo.budget import SpendingGuard
-from pytest_orgo.client import OrgoClient
-from pytest_orgo.pool import Computers, Demand
-from pytest_orgo.provision import ComputerSlots, Provisioner, ProvisioningApi, Registry
-from pytest_orgo.routing import HostRouter
+from pytest_orgo.provision import ComputerSlots, Registry
 from pytest_orgo.scope import SharedComputers
-from pytest_orgo.settings import RunSettings
 
 if TYPE_CHECKING:
     from fake_server import FakeOrgo
+    from pytest_orgo.client import OrgoClient
+    from pytest_orgo.options import RunSettings
+    from pytest_orgo.pool import Computers, Demand
+    from pytest_orgo.provision import Provisioner, ProvisioningApi
+    from pytest_orgo.routing import HostRouter
+
+# The plugin builds an OrgoRun at every start, fixtures used or not: the client (httpx),
+# the pool and the spending guard are imported where they are first needed.
 
 FAKE_API_KEY = "sk_test_pytest_orgo"
 FAKE_BASE_URL = "https://www.orgo.ai/api"
@@ -140,6 +143,8 @@ class OrgoRun:
             return fake
 
     def install_routing(self) -> None:
+        from pytest_orgo.routing import HostRouter
+
         self.router = HostRouter(
             http_target=lambda: self.served_fake.url,
             transport=lambda: self.fake.transport(),
@@ -157,6 +162,8 @@ class OrgoRun:
     def client(self) -> OrgoClient:
         with self._lock:
             if self._client is None:
+                from pytest_orgo.client import OrgoClient
+
                 transport = None if self.live else self.fake.transport()
                 self._client = OrgoClient(self.api_key, base_url=self.base_url, transport=transport)
             return self._client
@@ -165,6 +172,8 @@ class OrgoRun:
     def provisioner(self) -> Provisioner:
         with self._lock:
             if self._provisioner is None:
+                from pytest_orgo.provision import Provisioner
+
                 api: ProvisioningApi = self.client
                 if not self.live:
                     from pytest_orgo.fake_api import FakeApi
@@ -178,6 +187,9 @@ class OrgoRun:
         """Where fixtures get computers: the warm pool, the slots, the spending guard."""
         with self._lock:
             if self._computers is None:
+                from pytest_orgo.budget import SpendingGuard
+                from pytest_orgo.pool import Computers
+
                 settings = self.settings
                 guard = None
                 if settings.max_computer_minutes > 0:

@@ -19,11 +19,21 @@ service), :mod:`.forms` (a secret's encodings), :mod:`.store` (atomic, locked wr
 :mod:`.seams`, :mod:`.session`, :mod:`.unused`, :mod:`.plugin` (pytest hooks).
 """
 
-from pytest_orgo.cassettes.config import CassetteConfig
-from pytest_orgo.cassettes.player import CassetteMismatch
-from pytest_orgo.cassettes.seams import NetworkBlockedError
-from pytest_orgo.cassettes.session import CassetteSession
-from pytest_orgo.cassettes.store import SecretLeakError
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pytest_orgo._lazy import exports
+
+# Loaded on first access (PEP 562): the plugin imports this package on every pytest start,
+# and vcrpy, yaml and the matchers are only needed by a test under a cassette.
+_EXPORTS = {
+    "CassetteConfig": "pytest_orgo.cassettes.config",
+    "CassetteMismatch": "pytest_orgo.cassettes.player",
+    "NetworkBlockedError": "pytest_orgo.cassettes.seams",
+    "CassetteSession": "pytest_orgo.cassettes.session",
+    "SecretLeakError": "pytest_orgo.cassettes.store",
+}
 
 __all__ = [
     "CassetteConfig",
@@ -32,3 +42,13 @@ __all__ = [
     "NetworkBlockedError",
     "SecretLeakError",
 ]
+
+if TYPE_CHECKING:
+    from pytest_orgo.cassettes.config import CassetteConfig
+    from pytest_orgo.cassettes.player import CassetteMismatch
+    from pytest_orgo.cassettes.seams import NetworkBlockedError
+    from pytest_orgo.cassettes.session import CassetteSession
+    from pytest_orgo.cassettes.store import SecretLeakError
+
+
+__getattr__, __dir__ = exports(__name__, _EXPORTS, globals())

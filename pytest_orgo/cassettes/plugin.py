@@ -17,16 +17,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-import vcr.patch  # noqa: F401  (imported before fake-mode routing patches httpx: see session)
 
 from pytest_orgo.cassettes.config import RECORD_MODES, InvalidCassetteConfig, merge
-from pytest_orgo.cassettes.format import CassetteError
-from pytest_orgo.cassettes.session import CassetteSession
-from pytest_orgo.cassettes.store import safe_name
 from pytest_orgo.cassettes.unused import Usage
+
+if TYPE_CHECKING:
+    from pytest_orgo.cassettes.session import CassetteSession
+
+# vcrpy, yaml, the recorder and the player are imported when a test wants a cassette: the
+# plugin loads this module on every pytest start.
 
 USAGE_KEY = pytest.StashKey[Usage]()
 COMPUTER_FIXTURES = ("orgo_computer", "orgo_async_computer")
@@ -51,6 +53,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    import wrapt
+
+    # vcrpy keeps httpx's transport methods as it finds them when vcr.patch is imported;
+    # it must find them before fake-mode routing patches them (see session), so it is
+    # imported as soon as httpx is - before routing's own hook, installed after this one.
+    wrapt.register_post_import_hook(_import_vcr_patch, "httpx")
     config.addinivalue_line(
         "markers",
         "orgo_cassette(record_mode=, name=, path=, match_on=, filter_headers=, "
@@ -72,6 +80,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[USAGE_KEY] = usage
 
 
+def _import_vcr_patch(httpx: object) -> None:
+    import vcr.patch  # noqa: F401
+
+
 def _wants_cassette(item: pytest.Item) -> bool:
     return item.get_closest_marker("orgo_cassette") is not None or "orgo_cassette" in getattr(
         item, "fixturenames", ()
@@ -91,6 +103,8 @@ def _marker_values(node: pytest.Item) -> dict[str, Any]:
 
 
 def _default_name(item: pytest.Item) -> str:
+    from pytest_orgo.cassettes.store import safe_name
+
     cls = getattr(item, "cls", None)
     return safe_name(f"{cls.__name__}.{item.name}" if cls is not None else item.name)
 
@@ -212,6 +226,9 @@ def _orgo_cassette_active(request: pytest.FixtureRequest) -> Iterator[CassetteSe
         keys.append(run.api_key)
     root = Path(request.config.rootpath)
     shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    from pytest_orgo.cassettes.format import CassetteError
+    from pytest_orgo.cassettes.session import CassetteSession
+
     session = CassetteSession(path, config, api_keys=keys, known=known, shown=shown)
     try:
         session.start()
