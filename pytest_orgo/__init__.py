@@ -28,6 +28,7 @@ _EXPORTS: dict[str, str] = {
     "ComputerSpec": "pytest_orgo.settings",
     "InvalidSpec": "pytest_orgo.settings",
     "ProvisioningError": "pytest_orgo.provision",
+    "BudgetExceeded": "pytest_orgo.budget",
     # the socket helpers
     "Backoff": "pytest_orgo.events",
     "Event": "pytest_orgo.events",
@@ -41,6 +42,7 @@ _EXPORTS: dict[str, str] = {
     "AudioStream": "pytest_orgo.audio",
     "AsyncAudioStream": "pytest_orgo.audio",
     "AudioFormatError": "pytest_orgo.audio",
+    "AudioMismatch": "pytest_orgo.audio",
     "AudioStreamError": "pytest_orgo.audio",
     "AudioTimeout": "pytest_orgo.audio",
     "Terminal": "pytest_orgo.terminal",
@@ -56,6 +58,8 @@ _EXPORTS: dict[str, str] = {
     "SecretLeakError": "pytest_orgo.cassettes.store",
     "ScreenshotMismatch": "pytest_orgo.snapshots.messages",
     "UnreadableBaseline": "pytest_orgo.snapshots.capture",
+    "SizeMismatch": "pytest_orgo.snapshots.compare",
+    "ReportMergeError": "pytest_orgo.report.merge",
 }
 
 __all__ = [
@@ -65,10 +69,12 @@ __all__ = [
     "AsyncTerminal",
     "AudioClip",
     "AudioFormatError",
+    "AudioMismatch",
     "AudioStream",
     "AudioStreamError",
     "AudioTimeout",
     "Backoff",
+    "BudgetExceeded",
     "CassetteError",
     "CassetteMismatch",
     "ComputerSpec",
@@ -86,8 +92,10 @@ __all__ = [
     "OrgoConnectionError",
     "OrgoError",
     "ProvisioningError",
+    "ReportMergeError",
     "ScreenshotMismatch",
     "SecretLeakError",
+    "SizeMismatch",
     "Terminal",
     "TerminalEOF",
     "TerminalError",
@@ -102,10 +110,12 @@ if TYPE_CHECKING:
         AsyncAudioStream,
         AudioClip,
         AudioFormatError,
+        AudioMismatch,
         AudioStream,
         AudioStreamError,
         AudioTimeout,
     )
+    from pytest_orgo.budget import BudgetExceeded
     from pytest_orgo.cassettes.config import InvalidCassetteConfig
     from pytest_orgo.cassettes.format import CassetteError
     from pytest_orgo.cassettes.player import CassetteMismatch
@@ -125,8 +135,10 @@ if TYPE_CHECKING:
         UnexpectedEvent,
     )
     from pytest_orgo.provision import ProvisioningError
+    from pytest_orgo.report.merge import ReportMergeError
     from pytest_orgo.settings import ComputerSpec, InvalidSpec
     from pytest_orgo.snapshots.capture import UnreadableBaseline
+    from pytest_orgo.snapshots.compare import SizeMismatch
     from pytest_orgo.snapshots.messages import ScreenshotMismatch
     from pytest_orgo.terminal import (
         AsyncTerminal,

@@ -12,16 +12,15 @@ def exports(
     package: str, names: Mapping[str, str], namespace: dict[str, Any]
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """The ``__getattr__`` and ``__dir__`` of ``package``: ``names`` maps a public name
-    to the module defining it; a loaded name is cached in ``namespace`` (the package's
-    globals), so the next access is a plain lookup."""
+    to the module defining it. Not cached in the package: each access asks ``sys.modules``
+    (a dict lookup once imported), so a module imported afresh - pytester's in-process
+    runs drop the modules a run imported - is never shadowed by a stale class."""
 
     def __getattr__(name: str) -> Any:
         module = names.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
-        namespace[name] = value
-        return value
+        return getattr(importlib.import_module(module), name)
 
     def __dir__() -> list[str]:
         return sorted([*namespace, *names])

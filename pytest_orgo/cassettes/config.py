@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
+from pytest_orgo.errors import OrgoError
+
 if TYPE_CHECKING:
     from pytest_orgo.cassettes.scrub import HeaderFilter
 
@@ -26,7 +28,7 @@ PACES = ("fast", "recorded")
 SERIALIZERS = ("json", "yaml")
 
 
-class InvalidCassetteConfig(ValueError):
+class InvalidCassetteConfig(ValueError, OrgoError):
     pass
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_orgo._paths import display
 from pytest_orgo.cassettes.config import RECORD_MODES, InvalidCassetteConfig, merge
 from pytest_orgo.cassettes.unused import Usage
 
@@ -224,8 +225,7 @@ def _orgo_cassette_active(request: pytest.FixtureRequest) -> Iterator[CassetteSe
     run = _run(request.config)
     if run is not None:
         keys.append(run.api_key)
-    root = Path(request.config.rootpath)
-    shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    shown = display(path, Path(request.config.rootpath))
     from pytest_orgo.cassettes.format import CassetteError
     from pytest_orgo.cassettes.session import CassetteSession
 
@@ -307,5 +307,4 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     )
     root = Path(config.rootpath)
     for path in unused:
-        shown = path.relative_to(root) if path.is_relative_to(root) else path
-        terminalreporter.write_line(f"  {shown}")
+        terminalreporter.write_line(f"  {display(path, root)}")
