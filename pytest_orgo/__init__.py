@@ -21,6 +21,12 @@ _EXPORTS: dict[str, str] = {
     "OrgoError": "pytest_orgo.errors",
     "OrgoAPIError": "pytest_orgo.errors",
     "OrgoConnectionError": "pytest_orgo.errors",
+    # the cores the fixtures wrap: a run, its computers, a cassette
+    "OrgoRun": "pytest_orgo.run",
+    "RunSettings": "pytest_orgo.options",
+    "use_cassette": "pytest_orgo.cassettes.use",
+    "CassetteConfig": "pytest_orgo.cassettes.config",
+    "CassetteSession": "pytest_orgo.cassettes.session",
     # the client and the computer a test gets
     "OrgoClient": "pytest_orgo.client",
     "AsyncOrgoClient": "pytest_orgo.client",
@@ -75,8 +81,10 @@ __all__ = [
     "AudioTimeout",
     "Backoff",
     "BudgetExceeded",
+    "CassetteConfig",
     "CassetteError",
     "CassetteMismatch",
+    "CassetteSession",
     "ComputerSpec",
     "Event",
     "EventSpec",
@@ -91,8 +99,10 @@ __all__ = [
     "OrgoComputer",
     "OrgoConnectionError",
     "OrgoError",
+    "OrgoRun",
     "ProvisioningError",
     "ReportMergeError",
+    "RunSettings",
     "ScreenshotMismatch",
     "SecretLeakError",
     "SizeMismatch",
@@ -103,6 +113,7 @@ __all__ = [
     "UnexpectedEvent",
     "UnreadableBaseline",
     "__version__",
+    "use_cassette",
 ]
 
 if TYPE_CHECKING:
@@ -116,11 +127,13 @@ if TYPE_CHECKING:
         AudioTimeout,
     )
     from pytest_orgo.budget import BudgetExceeded
-    from pytest_orgo.cassettes.config import InvalidCassetteConfig
+    from pytest_orgo.cassettes.config import CassetteConfig, InvalidCassetteConfig
     from pytest_orgo.cassettes.format import CassetteError
     from pytest_orgo.cassettes.player import CassetteMismatch
     from pytest_orgo.cassettes.seams import NetworkBlockedError
+    from pytest_orgo.cassettes.session import CassetteSession
     from pytest_orgo.cassettes.store import SecretLeakError
+    from pytest_orgo.cassettes.use import use_cassette
     from pytest_orgo.client import AsyncOrgoClient, OrgoClient
     from pytest_orgo.computer import OrgoComputer
     from pytest_orgo.errors import OrgoAPIError, OrgoConnectionError, OrgoError
@@ -134,8 +147,10 @@ if TYPE_CHECKING:
         EventTimeout,
         UnexpectedEvent,
     )
+    from pytest_orgo.options import RunSettings
     from pytest_orgo.provision import ProvisioningError
     from pytest_orgo.report.merge import ReportMergeError
+    from pytest_orgo.run import OrgoRun
     from pytest_orgo.settings import ComputerSpec, InvalidSpec
     from pytest_orgo.snapshots.capture import UnreadableBaseline
     from pytest_orgo.snapshots.compare import SizeMismatch

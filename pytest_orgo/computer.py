@@ -29,6 +29,9 @@ class OrgoComputer:
     workspace_id: str
     desktop: DesktopHandle | None = None  # only against the fake
     async_client: AsyncOrgoClient | None = None
+    # Set inside ``with run.computer(...)`` to leave it running after the block (the
+    # fixture does so for a failed test under --orgo-keep-on-failure).
+    keep: bool = field(default=False, compare=False)
     # The socket helpers made so far (events, audio, terminal and their async twins), by
     # property name: made on first use, closed by close().
     _helpers: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)

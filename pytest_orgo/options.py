@@ -99,11 +99,13 @@ SCOPES = ("function", "class", "module", "session")
 
 @dataclass(frozen=True)
 class RunSettings:
-    live: bool
-    base_url: str
-    max_computers: int
-    keep_on_failure: bool
-    provision_timeout: float
+    """The resolved run settings; the defaults are the plugin's (fake mode)."""
+
+    live: bool = False
+    base_url: str = DEFAULT_BASE_URL
+    max_computers: int = DEFAULT_MAX_COMPUTERS
+    keep_on_failure: bool = False
+    provision_timeout: float = DEFAULT_PROVISION_TIMEOUT
     scope: str = "function"
     pool: int = 0
     max_computer_minutes: float = 0.0

@@ -16,7 +16,8 @@ Modules: :mod:`.format` (on-disk model, sidecar), :mod:`.loading` (reading, load
 service), :mod:`.forms` (a secret's encodings), :mod:`.store` (atomic, locked writes),
 :mod:`.temps` (temp files), :mod:`.matching` (canonical keys), :mod:`.recorder`,
 :mod:`.streams` (httpx bodies chunk by chunk), :mod:`.player`, :mod:`.wsfakes`,
-:mod:`.seams`, :mod:`.session`, :mod:`.unused`, :mod:`.plugin` (pytest hooks).
+:mod:`.seams`, :mod:`.session`, :mod:`.use` (``use_cassette``, the core the fixture
+wraps), :mod:`.unused`, :mod:`.plugin` (pytest hooks).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ _EXPORTS = {
     "NetworkBlockedError": "pytest_orgo.cassettes.seams",
     "CassetteSession": "pytest_orgo.cassettes.session",
     "SecretLeakError": "pytest_orgo.cassettes.store",
+    "use_cassette": "pytest_orgo.cassettes.use",
 }
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "CassetteSession",
     "NetworkBlockedError",
     "SecretLeakError",
+    "use_cassette",
 ]
 
 if TYPE_CHECKING:
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
     from pytest_orgo.cassettes.seams import NetworkBlockedError
     from pytest_orgo.cassettes.session import CassetteSession
     from pytest_orgo.cassettes.store import SecretLeakError
+    from pytest_orgo.cassettes.use import use_cassette
 
 
 __getattr__, __dir__ = exports(__name__, _EXPORTS, globals())

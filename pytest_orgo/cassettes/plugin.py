@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-import os
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -221,26 +221,28 @@ def _orgo_cassette_active(request: pytest.FixtureRequest) -> Iterator[CassetteSe
     for name in COMPUTER_FIXTURES:  # provisioned before the cassette starts: not recorded
         if name in request.fixturenames:
             known.update(_known(request.getfixturevalue(name)))
-    keys = [os.environ.get("ORGO_API_KEY", "")]
     run = _run(request.config)
-    if run is not None:
-        keys.append(run.api_key)
-    shown = display(path, Path(request.config.rootpath))
     from pytest_orgo.cassettes.format import CassetteError
-    from pytest_orgo.cassettes.session import CassetteSession
+    from pytest_orgo.cassettes.use import use_cassette
 
-    session = CassetteSession(path, config, api_keys=keys, known=known, shown=shown)
-    try:
-        session.start()
-    except CassetteError as exc:
-        problem = f"{item.nodeid}: {exc}"
-    if problem is not None:
-        pytest.fail(problem, pytrace=False)
-    request.config.stash[USAGE_KEY].use(path, _module_name(item))
-    try:
+    with contextlib.ExitStack() as stack:
+        try:
+            session = stack.enter_context(
+                use_cassette(
+                    path,
+                    config=config,
+                    api_keys=[run.api_key] if run is not None else [],
+                    known=known,
+                    shown=display(path, Path(request.config.rootpath)),
+                    strict=False,  # a swallowed mismatch fails the test below, if it passed
+                )
+            )
+        except CassetteError as exc:
+            problem = f"{item.nodeid}: {exc}"
+        if problem is not None:
+            pytest.fail(problem, pytrace=False)
+        request.config.stash[USAGE_KEY].use(path, _module_name(item))
         yield session
-    finally:
-        session.stop()
     if session.errors and _call_passed(item):
         pytest.fail(
             f"{item.nodeid}: the cassette did not match (the client swallowed the error):\n"

@@ -125,6 +125,13 @@ class CassetteSession:
 
     # -- lifecycle --------------------------------------------------------------------
 
+    def __enter__(self) -> CassetteSession:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
     def start(self) -> None:
         if self.mode != "all":
             self.existing = read_cassette(self.path, self.shown)

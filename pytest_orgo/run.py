@@ -1,18 +1,30 @@
-"""One pytest run's Orgo state: mode, settings, the fake (started on first use), the
-client, the run's workspace, what was provisioned, and cleaning up at the end.
+"""One run's Orgo state: mode, settings, the fake (started on first use), the client, the
+run's workspace, what was provisioned, and cleaning up at the end.
 
 Everything here is plain Python that the fixtures call, so the same run can be driven
-without pytest (the respx / pytest-httpx split: a library core, a thin pytest layer).
+without pytest (the respx / pytest-httpx split: a library core, a thin pytest layer)::
+
+    with OrgoRun() as run:                          # fake mode; RunSettings(live=True) for live
+        with run.computer(ComputerSpec(ram=8)) as computer:
+            computer.bash("echo hi")
+    # every computer and the workspace deleted, the fake stopped
+
+``orgo_computer`` is ``with run.computer(...) as computer: yield computer``.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from pytest_orgo.provision import ComputerSlots, Registry
@@ -21,10 +33,13 @@ from pytest_orgo.scope import SharedComputers
 if TYPE_CHECKING:
     from fake_server import FakeOrgo
     from pytest_orgo.client import OrgoClient
+    from pytest_orgo.computer import OrgoComputer
+    from pytest_orgo.models import Computer
     from pytest_orgo.options import RunSettings
     from pytest_orgo.pool import Computers, Demand
     from pytest_orgo.provision import Provisioner, ProvisioningApi
     from pytest_orgo.routing import HostRouter
+    from pytest_orgo.settings import ComputerSpec
 
 # The plugin builds an OrgoRun at every start, fixtures used or not: the client (httpx),
 # the pool and the spending guard are imported where they are first needed.
@@ -83,8 +98,34 @@ class RunSummary:
         return f"orgo: fake mode (bundled fake): {self.provisioned} computers provisioned"
 
 
+def computer_name(label: str) -> str:
+    """A computer name from a test id or any label: its last part, made DNS-safe, and a
+    random suffix (two runs of one test never share a name)."""
+    base = re.sub(r"[^A-Za-z0-9-]+", "-", label.rsplit("::", 1)[-1]).strip("-")[:40] or "test"
+    return f"{base}-{uuid.uuid4().hex[:6]}"
+
+
 class OrgoRun:
-    def __init__(self, settings: RunSettings, *, shared_dir: Path, worker: str) -> None:
+    """The plugin makes one per pytest process (``orgo_run(config)``); code that does not
+    use the fixtures makes its own, as a context manager that ends with :meth:`finish`.
+
+    ``shared_dir``: where xdist workers of one run share the computer slots and the
+    spending guard (default: a fresh temporary directory); ``worker``: this process's
+    name in them."""
+
+    def __init__(
+        self,
+        settings: RunSettings | None = None,
+        *,
+        shared_dir: Path | None = None,
+        worker: str = "main",
+    ) -> None:
+        if settings is None:
+            from pytest_orgo.options import RunSettings
+
+            settings = RunSettings()
+        if shared_dir is None:
+            shared_dir = Path(tempfile.mkdtemp(prefix="pytest-orgo-"))
         self.settings = settings
         self.live = settings.live
         self.worker = worker
@@ -227,7 +268,79 @@ class OrgoRun:
             return origin.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
         return self.served_fake.ws_url
 
+    # -- one computer, start to end ---------------------------------------------------
+
+    def bind(self, info: Computer) -> OrgoComputer:
+        """The test-facing handle of a provisioned computer (client, sockets, desktop)."""
+        from pytest_orgo.computer import OrgoComputer
+
+        return OrgoComputer(
+            info=info,
+            client=self.client,
+            origin=lambda: self.ws_origin,
+            workspace_id=self.workspace_id,
+            desktop=None if self.live else self.fake.desktop(info.id),
+        )
+
+    @contextmanager
+    def computer(
+        self,
+        spec: ComputerSpec | None = None,
+        *,
+        name: str | None = None,
+        timeout: float | None = None,
+        owner: str = "",
+        upcoming: int = 0,
+        keep_on_failure: bool | None = None,
+    ) -> Iterator[OrgoComputer]:
+        """A running computer for the with-block, deleted after it.
+
+        ``spec``: what to provision (default: Orgo's defaults); ``name``: default
+        ``spec.name`` or a random one; ``timeout``: seconds until it must be running
+        (default: the run's ``provision_timeout``); ``owner``/``upcoming``: the test file
+        it is billed to and how many more computers will follow (the warm pool's hint).
+        An exception out of the block keeps the computer running when ``keep_on_failure``
+        (default: the run's setting) is on; so does setting ``computer.keep = True``
+        inside the block. Raises :class:`~pytest_orgo.ProvisioningError` or
+        :class:`~pytest_orgo.BudgetExceeded` when no computer can be had."""
+        if spec is None:
+            from pytest_orgo.settings import ComputerSpec
+
+            spec = ComputerSpec()
+        keep_failed = self.settings.keep_on_failure if keep_on_failure is None else keep_on_failure
+        lease = self.computers.lease(
+            spec,
+            name or spec.name or computer_name(owner or "orgo"),
+            self.settings.provision_timeout if timeout is None else timeout,
+            owner,
+            upcoming,
+        )
+        keep = False
+        try:
+            computer = self.bind(lease.info)
+            try:
+                yield computer
+            except BaseException:
+                keep = keep_failed
+                raise
+            finally:
+                computer.close()  # the events/audio/terminal helpers the block opened
+                keep = keep or computer.keep
+        finally:
+            self.computers.give_back(lease, keep=keep)
+
     # -- the end ----------------------------------------------------------------------
+
+    def __enter__(self) -> OrgoRun:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.finish()
 
     def finish(self) -> dict[str, object]:
         """Delete whatever is left, stop the fake, undo routing; returns the summary.
