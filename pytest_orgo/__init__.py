@@ -33,8 +33,8 @@ _EXPORTS: dict[str, str] = {
     "OrgoComputer": "pytest_orgo.computer",
     "ComputerSpec": "pytest_orgo.settings",
     "InvalidSpec": "pytest_orgo.settings",
-    "ProvisioningError": "pytest_orgo.provision",
-    "BudgetExceeded": "pytest_orgo.budget",
+    "ProvisioningError": "pytest_orgo.provisioning.provisioner",
+    "BudgetExceeded": "pytest_orgo.provisioning.budget",
     # the socket helpers
     "Backoff": "pytest_orgo.events",
     "Event": "pytest_orgo.events",
@@ -126,7 +126,6 @@ if TYPE_CHECKING:
         AudioStreamError,
         AudioTimeout,
     )
-    from pytest_orgo.budget import BudgetExceeded
     from pytest_orgo.cassettes.config import CassetteConfig, InvalidCassetteConfig
     from pytest_orgo.cassettes.format import CassetteError
     from pytest_orgo.cassettes.player import CassetteMismatch
@@ -148,7 +147,8 @@ if TYPE_CHECKING:
         UnexpectedEvent,
     )
     from pytest_orgo.options import RunSettings
-    from pytest_orgo.provision import ProvisioningError
+    from pytest_orgo.provisioning.budget import BudgetExceeded
+    from pytest_orgo.provisioning.provisioner import ProvisioningError
     from pytest_orgo.report.merge import ReportMergeError
     from pytest_orgo.run import OrgoRun
     from pytest_orgo.settings import ComputerSpec, InvalidSpec

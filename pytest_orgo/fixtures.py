@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from fake_server import FakeOrgo
     from pytest_orgo.client import AsyncOrgoClient, OrgoClient
     from pytest_orgo.computer import OrgoComputer
-    from pytest_orgo.pool import Demand, Lease
+    from pytest_orgo.provisioning.pool import Demand, Lease
     from pytest_orgo.run import OrgoRun
     from pytest_orgo.settings import ComputerSpec
 
@@ -122,7 +122,7 @@ def _scope_of(item: pytest.Item, default: str) -> str:
 
 
 def _demand(session: pytest.Session, run: OrgoRun) -> Demand:
-    from pytest_orgo.pool import Demand
+    from pytest_orgo.provisioning.pool import Demand
 
     if run.demand is None:
         keys: list[tuple[str, str] | None] = []
@@ -187,8 +187,8 @@ def _owner(request: pytest.FixtureRequest) -> str:
 
 
 def _unprovisioned(request: pytest.FixtureRequest, exc: Exception) -> None:
-    from pytest_orgo.budget import BudgetExceeded
-    from pytest_orgo.provision import ProvisioningError
+    from pytest_orgo.provisioning.budget import BudgetExceeded
+    from pytest_orgo.provisioning.provisioner import ProvisioningError
 
     if not isinstance(exc, ProvisioningError | BudgetExceeded):
         raise exc
@@ -254,7 +254,7 @@ def _provision_shared(
     per_test: dict[str, Any],
     timeout: float,
 ) -> Iterator[OrgoComputer]:
-    """A computer shared by the test's class, module or session (see pytest_orgo.scope)."""
+    """A computer shared by the test's class, module or session (see provisioning.scope)."""
     entry = run.shared.get(
         request,
         str(per_test["scope"]),
@@ -265,7 +265,7 @@ def _provision_shared(
     computer_id = entry.lease.info.id
     if entry.uses:  # not the first test on it: reset what can be reset
         if entry.snapshot is not None:
-            from pytest_orgo.scope import restore_desktop
+            from pytest_orgo.provisioning.scope import restore_desktop
 
             restore_desktop(run.fake, computer_id, entry.snapshot, entry.resolution)
         elif run.live:

@@ -1,5 +1,5 @@
 """The pytest entry point (``pytest11: orgo``): options, markers, hooks. Thin on purpose:
-the work is in :mod:`pytest_orgo.run`, :mod:`~pytest_orgo.provision` and friends."""
+the work is in :mod:`pytest_orgo.run`, :mod:`pytest_orgo.provisioning` and friends."""
 
 from __future__ import annotations
 

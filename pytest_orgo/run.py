@@ -27,8 +27,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from pytest_orgo.provision import ComputerSlots, Registry
-from pytest_orgo.scope import SharedComputers
+from pytest_orgo.provisioning.provisioner import ComputerSlots, Registry
+from pytest_orgo.provisioning.scope import SharedComputers
 
 if TYPE_CHECKING:
     from fake_server import FakeOrgo
@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from pytest_orgo.computer import OrgoComputer
     from pytest_orgo.models import Computer
     from pytest_orgo.options import RunSettings
-    from pytest_orgo.pool import Computers, Demand
-    from pytest_orgo.provision import Provisioner, ProvisioningApi
+    from pytest_orgo.provisioning.pool import Computers, Demand
+    from pytest_orgo.provisioning.provisioner import Provisioner, ProvisioningApi
     from pytest_orgo.routing import HostRouter
     from pytest_orgo.settings import ComputerSpec
 
@@ -213,11 +213,11 @@ class OrgoRun:
     def provisioner(self) -> Provisioner:
         with self._lock:
             if self._provisioner is None:
-                from pytest_orgo.provision import Provisioner
+                from pytest_orgo.provisioning.provisioner import Provisioner
 
                 api: ProvisioningApi = self.client
                 if not self.live:
-                    from pytest_orgo.fake_api import FakeApi
+                    from pytest_orgo.provisioning.fake_api import FakeApi
 
                     api = FakeApi(lambda: self.fake, self.api_key)
                 self._provisioner = Provisioner(api, self.registry, self.base_url, self.live)
@@ -228,8 +228,8 @@ class OrgoRun:
         """Where fixtures get computers: the warm pool, the slots, the spending guard."""
         with self._lock:
             if self._computers is None:
-                from pytest_orgo.budget import SpendingGuard
-                from pytest_orgo.pool import Computers
+                from pytest_orgo.provisioning.budget import SpendingGuard
+                from pytest_orgo.provisioning.pool import Computers
 
                 settings = self.settings
                 guard = None

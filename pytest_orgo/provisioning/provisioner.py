@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # annotations only: OrgoRun builds a Registry at every start
 
 class ProvisioningApi(Protocol):
     """What provisioning needs: :class:`~pytest_orgo.client.OrgoClient` against the live
-    API, :class:`~pytest_orgo.fake_api.FakeApi` against the in-process fake."""
+    API, :class:`~pytest_orgo.provisioning.fake_api.FakeApi` against the in-process fake."""
 
     def create_workspace(self, name: str, icon_url: str | None = None) -> Workspace: ...
     def create_computer(

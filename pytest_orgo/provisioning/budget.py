@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from pytest_orgo.errors import OrgoError
-from pytest_orgo.provision import Registry
+from pytest_orgo.provisioning.provisioner import Registry
 
 
 class BudgetExceeded(OrgoError):

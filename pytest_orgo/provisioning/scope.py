@@ -26,7 +26,7 @@ import pytest
 if TYPE_CHECKING:
     from fake_server import FakeOrgo
     from fake_server.desktop.filesystem import FileSystem
-    from pytest_orgo.pool import Lease
+    from pytest_orgo.provisioning.pool import Lease
     from pytest_orgo.settings import ComputerSpec
 
 
