@@ -20,7 +20,7 @@ import pytest
 from fake_server import FakeOrgo
 from fake_server.agent import act, answer
 from fake_server.serving import LoopbackServer
-from pytest_orgo.routing import Router
+from pytest_orgo.routing import HostRouter
 
 if sys.version_info < (3, 12):
     pytest.skip("the official orgo SDK imports only on Python >= 3.12", allow_module_level=True)
@@ -44,7 +44,7 @@ SCRIPT = [
 def bench_fake() -> Iterator[tuple[FakeOrgo, LoopbackServer]]:
     fake = FakeOrgo(seed=4)
     with fake.serve() as server:
-        router = Router(http_target=lambda: server.url, transport=fake.transport)
+        router = HostRouter(http_target=lambda: server.url, transport=fake.transport)
         router.install()
         try:
             yield fake, server

@@ -28,7 +28,7 @@ from fake_server.agent import act, answer
 from fake_server.serving import LoopbackServer
 from pytest_orgo.cassettes.config import CassetteConfig
 from pytest_orgo.cassettes.session import CassetteSession
-from pytest_orgo.routing import Router
+from pytest_orgo.routing import HostRouter
 
 if sys.version_info < (3, 12):
     pytest.skip("the official orgo SDK imports only on Python >= 3.12", allow_module_level=True)
@@ -52,7 +52,7 @@ def script(steps: int) -> list[Any]:
 def bench() -> Iterator[tuple[FakeOrgo, Any]]:
     fake = FakeOrgo(seed=6)
     with fake.serve() as server:
-        router = Router(http_target=lambda: server.url, transport=fake.transport)
+        router = HostRouter(http_target=lambda: server.url, transport=fake.transport)
         router.install()
         try:
             yield fake, _computer(server)

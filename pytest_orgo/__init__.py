@@ -9,8 +9,9 @@ Every exception the package raises on purpose derives from :class:`OrgoError`.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pytest_orgo._lazy import exports
 
 __version__ = "0.1.0"
 
@@ -20,13 +21,20 @@ _EXPORTS: dict[str, str] = {
     "OrgoError": "pytest_orgo.errors",
     "OrgoAPIError": "pytest_orgo.errors",
     "OrgoConnectionError": "pytest_orgo.errors",
+    # the cores the fixtures wrap: a run, its computers, a cassette
+    "OrgoRun": "pytest_orgo.run",
+    "RunSettings": "pytest_orgo.options",
+    "use_cassette": "pytest_orgo.cassettes.use",
+    "CassetteConfig": "pytest_orgo.cassettes.config",
+    "CassetteSession": "pytest_orgo.cassettes.session",
     # the client and the computer a test gets
     "OrgoClient": "pytest_orgo.client",
     "AsyncOrgoClient": "pytest_orgo.client",
     "OrgoComputer": "pytest_orgo.computer",
     "ComputerSpec": "pytest_orgo.settings",
     "InvalidSpec": "pytest_orgo.settings",
-    "ProvisioningError": "pytest_orgo.provision",
+    "ProvisioningError": "pytest_orgo.provisioning.provisioner",
+    "BudgetExceeded": "pytest_orgo.provisioning.budget",
     # the socket helpers
     "Backoff": "pytest_orgo.events",
     "Event": "pytest_orgo.events",
@@ -40,6 +48,7 @@ _EXPORTS: dict[str, str] = {
     "AudioStream": "pytest_orgo.audio",
     "AsyncAudioStream": "pytest_orgo.audio",
     "AudioFormatError": "pytest_orgo.audio",
+    "AudioMismatch": "pytest_orgo.audio",
     "AudioStreamError": "pytest_orgo.audio",
     "AudioTimeout": "pytest_orgo.audio",
     "Terminal": "pytest_orgo.terminal",
@@ -55,6 +64,8 @@ _EXPORTS: dict[str, str] = {
     "SecretLeakError": "pytest_orgo.cassettes.store",
     "ScreenshotMismatch": "pytest_orgo.snapshots.messages",
     "UnreadableBaseline": "pytest_orgo.snapshots.capture",
+    "SizeMismatch": "pytest_orgo.snapshots.compare",
+    "ReportMergeError": "pytest_orgo.report.merge",
 }
 
 __all__ = [
@@ -64,12 +75,16 @@ __all__ = [
     "AsyncTerminal",
     "AudioClip",
     "AudioFormatError",
+    "AudioMismatch",
     "AudioStream",
     "AudioStreamError",
     "AudioTimeout",
     "Backoff",
+    "BudgetExceeded",
+    "CassetteConfig",
     "CassetteError",
     "CassetteMismatch",
+    "CassetteSession",
     "ComputerSpec",
     "Event",
     "EventSpec",
@@ -84,9 +99,13 @@ __all__ = [
     "OrgoComputer",
     "OrgoConnectionError",
     "OrgoError",
+    "OrgoRun",
     "ProvisioningError",
+    "ReportMergeError",
+    "RunSettings",
     "ScreenshotMismatch",
     "SecretLeakError",
+    "SizeMismatch",
     "Terminal",
     "TerminalEOF",
     "TerminalError",
@@ -94,6 +113,7 @@ __all__ = [
     "UnexpectedEvent",
     "UnreadableBaseline",
     "__version__",
+    "use_cassette",
 ]
 
 if TYPE_CHECKING:
@@ -101,15 +121,18 @@ if TYPE_CHECKING:
         AsyncAudioStream,
         AudioClip,
         AudioFormatError,
+        AudioMismatch,
         AudioStream,
         AudioStreamError,
         AudioTimeout,
     )
-    from pytest_orgo.cassettes.config import InvalidCassetteConfig
+    from pytest_orgo.cassettes.config import CassetteConfig, InvalidCassetteConfig
     from pytest_orgo.cassettes.format import CassetteError
     from pytest_orgo.cassettes.player import CassetteMismatch
     from pytest_orgo.cassettes.seams import NetworkBlockedError
+    from pytest_orgo.cassettes.session import CassetteSession
     from pytest_orgo.cassettes.store import SecretLeakError
+    from pytest_orgo.cassettes.use import use_cassette
     from pytest_orgo.client import AsyncOrgoClient, OrgoClient
     from pytest_orgo.computer import OrgoComputer
     from pytest_orgo.errors import OrgoAPIError, OrgoConnectionError, OrgoError
@@ -123,9 +146,14 @@ if TYPE_CHECKING:
         EventTimeout,
         UnexpectedEvent,
     )
-    from pytest_orgo.provision import ProvisioningError
+    from pytest_orgo.options import RunSettings
+    from pytest_orgo.provisioning.budget import BudgetExceeded
+    from pytest_orgo.provisioning.provisioner import ProvisioningError
+    from pytest_orgo.report.merge import ReportMergeError
+    from pytest_orgo.run import OrgoRun
     from pytest_orgo.settings import ComputerSpec, InvalidSpec
     from pytest_orgo.snapshots.capture import UnreadableBaseline
+    from pytest_orgo.snapshots.compare import SizeMismatch
     from pytest_orgo.snapshots.messages import ScreenshotMismatch
     from pytest_orgo.terminal import (
         AsyncTerminal,
@@ -136,14 +164,4 @@ if TYPE_CHECKING:
     )
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'pytest_orgo' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # the next access is a plain lookup
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = exports(__name__, _EXPORTS, globals())

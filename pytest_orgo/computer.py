@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlencode
 
-from pytest_orgo.client import AsyncOrgoClient, OrgoClient
-from pytest_orgo.models import Computer
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: the plugin imports this module on every start
     from fake_server.handle import DesktopHandle
     from pytest_orgo.audio import AsyncAudioStream, AudioStream
+    from pytest_orgo.client import AsyncOrgoClient, OrgoClient
     from pytest_orgo.events import AsyncEventStream, EventStream
+    from pytest_orgo.models import Computer
     from pytest_orgo.terminal import AsyncTerminal, Terminal
 
 _Helper = TypeVar("_Helper")
@@ -30,6 +29,9 @@ class OrgoComputer:
     workspace_id: str
     desktop: DesktopHandle | None = None  # only against the fake
     async_client: AsyncOrgoClient | None = None
+    # Set inside ``with run.computer(...)`` to leave it running after the block (the
+    # fixture does so for a failed test under --orgo-keep-on-failure).
+    keep: bool = field(default=False, compare=False)
     # The socket helpers made so far (events, audio, terminal and their async twins), by
     # property name: made on first use, closed by close().
     _helpers: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import re
+import contextlib
 import sys
-import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -15,9 +14,8 @@ if TYPE_CHECKING:
     from fake_server import FakeOrgo
     from pytest_orgo.client import AsyncOrgoClient, OrgoClient
     from pytest_orgo.computer import OrgoComputer
-    from pytest_orgo.models import Computer
-    from pytest_orgo.pool import Demand, Lease
-    from pytest_orgo.session import OrgoRun
+    from pytest_orgo.provisioning.pool import Demand, Lease
+    from pytest_orgo.run import OrgoRun
     from pytest_orgo.settings import ComputerSpec
 
 # The client, the models and the run are imported inside the fixtures that use them:
@@ -113,11 +111,6 @@ def orgo_workspace(request: pytest.FixtureRequest) -> str:
     return orgo_run(request.config).workspace_id
 
 
-def _computer_name(nodeid: str) -> str:
-    base = re.sub(r"[^A-Za-z0-9-]+", "-", nodeid.rsplit("::", 1)[-1]).strip("-")[:40] or "test"
-    return f"{base}-{uuid.uuid4().hex[:6]}"
-
-
 COMPUTER_FIXTURES = ("orgo_computer", "orgo_async_computer", "orgo_sdk_computer")
 
 
@@ -129,7 +122,7 @@ def _scope_of(item: pytest.Item, default: str) -> str:
 
 
 def _demand(session: pytest.Session, run: OrgoRun) -> Demand:
-    from pytest_orgo.pool import Demand
+    from pytest_orgo.provisioning.pool import Demand
 
     if run.demand is None:
         keys: list[tuple[str, str] | None] = []
@@ -189,30 +182,30 @@ def prewarm_pool(session: pytest.Session) -> None:
         run.computers.prewarm(spec, _demand(session, run).after(-1))
 
 
+def _owner(request: pytest.FixtureRequest) -> str:
+    return str(request.node.nodeid).split("::", 1)[0]
+
+
+def _unprovisioned(request: pytest.FixtureRequest, exc: Exception) -> None:
+    from pytest_orgo.provisioning.budget import BudgetExceeded
+    from pytest_orgo.provisioning.provisioner import ProvisioningError
+
+    if not isinstance(exc, ProvisioningError | BudgetExceeded):
+        raise exc
+    pytest.fail(f"orgo_computer for {request.node.nodeid}: {exc}", pytrace=False)
+
+
 def _lease(
     request: pytest.FixtureRequest, run: OrgoRun, spec: ComputerSpec, timeout: float
 ) -> Lease:
-    from pytest_orgo.budget import BudgetExceeded
-    from pytest_orgo.provision import ProvisioningError
+    from pytest_orgo.run import computer_name
 
-    name = spec.name or _computer_name(request.node.nodeid)
-    owner = request.node.nodeid.split("::", 1)[0]
+    name = spec.name or computer_name(request.node.nodeid)
     try:
-        return run.computers.lease(spec, name, timeout, owner, _upcoming(request, run))
-    except (ProvisioningError, BudgetExceeded) as exc:
-        pytest.fail(f"orgo_computer for {request.node.nodeid}: {exc}", pytrace=False)
-
-
-def _bind(run: OrgoRun, info: Computer) -> OrgoComputer:
-    from pytest_orgo.computer import OrgoComputer
-
-    return OrgoComputer(
-        info=info,
-        client=run.client,
-        origin=lambda: run.ws_origin,
-        workspace_id=run.workspace_id,
-        desktop=None if run.live else run.fake.desktop(info.id),
-    )
+        return run.computers.lease(spec, name, timeout, _owner(request), _upcoming(request, run))
+    except Exception as exc:
+        _unprovisioned(request, exc)
+        raise
 
 
 def _provision(
@@ -225,16 +218,26 @@ def _provision(
     if scope != "function":
         yield from _provision_shared(request, run, spec, per_test, timeout)
         return
-    lease = _lease(request, run, spec, timeout)
-    keep = False
-    try:
-        computer = _bind(run, lease.info)
+    from pytest_orgo.run import computer_name
+
+    with contextlib.ExitStack() as stack:
         try:
-            yield computer
-        finally:
-            computer.close()  # the events/audio/terminal helpers the test opened
-        keep = bool(per_test["keep_on_failure"]) and _failed(request)
-        if keep:
+            computer = stack.enter_context(
+                run.computer(
+                    spec,
+                    name=spec.name or computer_name(request.node.nodeid),
+                    timeout=timeout,
+                    owner=_owner(request),
+                    upcoming=_upcoming(request, run),
+                    keep_on_failure=False,  # a test's failure is in its report, not raised here
+                )
+            )
+        except Exception as exc:
+            _unprovisioned(request, exc)
+            raise
+        yield computer
+        if per_test["keep_on_failure"] and _failed(request):
+            computer.keep = True
             command = run.provisioner.delete_command("computers", computer.id)
             request.node.add_report_section(
                 "teardown",
@@ -242,8 +245,6 @@ def _provision(
                 f"kept computer {computer.id} running (--orgo-keep-on-failure); "
                 f"delete it with:\n  {command}",
             )
-    finally:
-        run.computers.give_back(lease, keep=keep)
 
 
 def _provision_shared(
@@ -253,7 +254,7 @@ def _provision_shared(
     per_test: dict[str, Any],
     timeout: float,
 ) -> Iterator[OrgoComputer]:
-    """A computer shared by the test's class, module or session (see pytest_orgo.scope)."""
+    """A computer shared by the test's class, module or session (see provisioning.scope)."""
     entry = run.shared.get(
         request,
         str(per_test["scope"]),
@@ -264,13 +265,13 @@ def _provision_shared(
     computer_id = entry.lease.info.id
     if entry.uses:  # not the first test on it: reset what can be reset
         if entry.snapshot is not None:
-            from pytest_orgo.scope import restore_desktop
+            from pytest_orgo.provisioning.scope import restore_desktop
 
             restore_desktop(run.fake, computer_id, entry.snapshot, entry.resolution)
         elif run.live:
             run.provisioner.ensure_running(computer_id, timeout)
     entry.uses += 1
-    computer = _bind(run, run.provisioner.client.get_computer(computer_id))
+    computer = run.bind(run.provisioner.client.get_computer(computer_id))
     try:
         yield computer
     finally:

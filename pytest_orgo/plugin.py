@@ -1,5 +1,5 @@
 """The pytest entry point (``pytest11: orgo``): options, markers, hooks. Thin on purpose:
-the work is in :mod:`pytest_orgo.session`, :mod:`~pytest_orgo.provision` and friends."""
+the work is in :mod:`pytest_orgo.run`, :mod:`pytest_orgo.provisioning` and friends."""
 
 from __future__ import annotations
 
@@ -25,10 +25,10 @@ from pytest_orgo.fixtures import (  # noqa: F401  (fixtures are registered by im
     orgo_server,
     orgo_workspace,
 )
-from pytest_orgo.settings import OPTIONS, SCOPES, Option, RunSettings
+from pytest_orgo.options import OPTIONS, SCOPES, Option, RunSettings
 
 if TYPE_CHECKING:
-    from pytest_orgo.session import RunSummary  # noqa: F401  (the stash key's type)
+    from pytest_orgo.run import RunSummary  # noqa: F401  (the stash key's type)
 
 CLI_GIVEN_KEY = pytest.StashKey[set[str]]()
 SUMMARY_KEY = pytest.StashKey["RunSummary"]()
@@ -117,7 +117,7 @@ def pytest_configure(config: pytest.Config) -> None:
             "--orgo runs against the live Orgo API and needs an API key: set ORGO_API_KEY "
             "(get one at https://www.orgo.ai/start), or drop --orgo to use the bundled fake"
         )
-    from pytest_orgo.session import OrgoRun, RunSummary  # the client, httpx: not at import
+    from pytest_orgo.run import OrgoRun, RunSummary  # the client, httpx: not at import
 
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     run = OrgoRun(settings, shared_dir=_shared_dir(config), worker=worker)
@@ -168,7 +168,7 @@ def marker_problem(item: pytest.Function) -> str | None:
     marks = list(item.iter_markers("orgo"))
     if not marks:
         return None  # the common case costs no import of the settings model
-    from pytest_orgo.settings import InvalidSpec, parse_spec
+    from pytest_orgo.settings import InvalidSpec, parse_spec  # pydantic: only with a marker
 
     values: dict[str, Any] = {}
     for mark in reversed(marks):

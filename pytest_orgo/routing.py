@@ -11,13 +11,17 @@ official SDK), ``websockets`` (asyncio and sync) and ``websocket-client`` (and s
 the SDK's agent loop); httpx2 (the fork the ``openai`` SDK uses) is answered in memory
 too, through :mod:`pytest_orgo.httpx2_bridge`. Every other host is left alone. Each
 library is patched at one narrow seam (a transport method, a URI parser), and restored on
-:meth:`Router.uninstall`.
+:meth:`HostRouter.uninstall`.
 
 Live mode against a standalone fake (``--orgo-base-url http://127.0.0.1:PORT/api``, or
 any base URL that is not an ``orgo.ai`` host) needs one thing of this: the SDK hard-codes
 ``wss://agent.orgo.ai/ws/prompt`` for ``computer.prompt()``, whatever its base URL, so
 :func:`agent_router` sends that one host to the base URL's origin (and nothing else).
 Against the real Orgo nothing is routed.
+
+A library not imported yet is patched when it is (a post-import hook, wrapt's), so
+installing the router - which the plugin does at every fake-mode start - imports none of
+them: a run that never touches httpx or requests never pays for importing them.
 """
 
 from __future__ import annotations
@@ -25,17 +29,25 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
-
-from fake_server.vm_api.address import is_vm_host
+if TYPE_CHECKING:
+    import httpx
 
 AGENT_HOST = "agent.orgo.ai"
 API_HOSTS = frozenset({"www.orgo.ai", "orgo.ai", "api.orgo.ai", AGENT_HOST})
 LEGACY_WS_HOST = re.compile(r"^(?P<id>[^.]+)\.orgo\.dev$")
 WS_KINDS = ("events", "terminal", "audio")
+
+
+def is_vm_host(host: str | None) -> bool:
+    """A direct VM API host (``{instance_id}.vm.orgo.test``); the fake is imported on
+    the first call, not with this module."""
+    from fake_server.vm_api.address import is_vm_host as vm_host
+
+    return vm_host(host)
 
 
 def is_orgo_host(host: str | None) -> bool:
@@ -65,7 +77,7 @@ def map_ws_url(url: str, target: str, vm_target: Callable[[], str] | None = None
 
 
 @dataclass
-class Router:
+class HostRouter:
     """Installs the patches; ``http_target`` is ``http://127.0.0.1:PORT`` of the fake,
     ``transport`` its in-memory httpx transport, ``vm_target`` its VM API listener."""
 
@@ -73,10 +85,12 @@ class Router:
     transport: Callable[[], Any]
     vm_target: Callable[[], str] | None = None
     _undo: list[Callable[[], None]] = field(default_factory=list)
+    _generation: int = 0  # bumped by install and uninstall: older import hooks go inert
+    _installed: bool = False
 
     @property
     def installed(self) -> bool:
-        return bool(self._undo)
+        return self._installed
 
     def _patch(self, owner: Any, name: str, replacement: Any) -> None:
         original = getattr(owner, name)
@@ -98,25 +112,48 @@ class Router:
         """``url`` is a WebSocket URL this router sends to a plain ``ws://`` target."""
         return self.ws_target().startswith("ws://") and self._ws_url(url) != url
 
+    def _patches(self) -> tuple[tuple[str, Callable[[ModuleType], None]], ...]:
+        return (
+            ("httpx", self._patch_httpx),
+            ("httpx2", self._patch_httpx2),
+            ("requests.adapters", self._patch_requests),
+            ("websockets.asyncio.client", self._patch_parse_uri),
+            ("websockets.sync.client", self._patch_parse_uri),
+            ("websocket", self._patch_websocket_client),
+        )
+
     def install(self) -> None:
-        if self.installed:
+        """Patch each client library now if it is imported, else as soon as it is."""
+        if self._installed:
             return
-        self._patch_httpx()
-        self._patch_httpx2()
-        self._patch_requests()
-        self._patch_websockets()
-        self._patch_websocket_client()
+        import wrapt
+
+        self._installed = True
+        self._generation += 1
+        for module, patch in self._patches():
+            wrapt.register_post_import_hook(self._hook(patch), module)
+
+    def _hook(self, patch: Callable[[ModuleType], None]) -> Callable[[ModuleType], None]:
+        generation = self._generation
+
+        def hook(module: ModuleType) -> None:
+            if self._installed and self._generation == generation:
+                patch(module)
+
+        return hook
 
     def uninstall(self) -> None:
+        self._installed = False
+        self._generation += 1
         while self._undo:
             self._undo.pop()()
 
     # -- httpx: answered in memory ----------------------------------------------------
 
-    def _patch_httpx(self) -> None:
+    def _patch_httpx(self, module: ModuleType) -> None:
         router = self
-        sync_original = httpx.HTTPTransport.handle_request
-        async_original = httpx.AsyncHTTPTransport.handle_async_request
+        sync_original = module.HTTPTransport.handle_request
+        async_original = module.AsyncHTTPTransport.handle_async_request
 
         def handle_request(
             transport: httpx.HTTPTransport, request: httpx.Request
@@ -124,7 +161,8 @@ class Router:
             if is_orgo_host(request.url.host):
                 response: httpx.Response = router.transport().handle_request(request)
                 return response
-            return sync_original(transport, request)
+            answer: httpx.Response = sync_original(transport, request)
+            return answer
 
         async def handle_async_request(
             transport: httpx.AsyncHTTPTransport, request: httpx.Request
@@ -132,18 +170,15 @@ class Router:
             if is_orgo_host(request.url.host):
                 response: httpx.Response = await router.transport().handle_async_request(request)
                 return response
-            return await async_original(transport, request)
+            answer: httpx.Response = await async_original(transport, request)
+            return answer
 
-        self._patch(httpx.HTTPTransport, "handle_request", handle_request)
-        self._patch(httpx.AsyncHTTPTransport, "handle_async_request", handle_async_request)
+        self._patch(module.HTTPTransport, "handle_request", handle_request)
+        self._patch(module.AsyncHTTPTransport, "handle_async_request", handle_async_request)
 
-    def _patch_httpx2(self) -> None:
+    def _patch_httpx2(self, httpx2: ModuleType) -> None:
         """The ``openai`` SDK's httpx fork: its requests cross into the fake's httpx
         transport and its answers come back as httpx2 objects, streamed bodies included."""
-        try:
-            import httpx2
-        except ImportError:
-            return
         from pytest_orgo.httpx2_bridge import forward, forward_async
 
         router = self
@@ -165,15 +200,11 @@ class Router:
 
     # -- requests (the official SDK): onto the loopback server ------------------------
 
-    def _patch_requests(self) -> None:
-        try:
-            from requests.adapters import HTTPAdapter
-        except ImportError:
-            return
+    def _patch_requests(self, adapters: ModuleType) -> None:
         router = self
-        original = HTTPAdapter.send
+        original = adapters.HTTPAdapter.send
 
-        def send(adapter: HTTPAdapter, request: Any, *args: Any, **kwargs: Any) -> Any:
+        def send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
             parts = urlsplit(request.url)
             if not is_orgo_host(parts.hostname):
                 return original(adapter, request, *args, **kwargs)
@@ -186,30 +217,21 @@ class Router:
             response.url = urlunsplit(parts)
             return response
 
-        self._patch(HTTPAdapter, "send", send)
+        self._patch(adapters.HTTPAdapter, "send", send)
 
     # -- websockets and websocket-client ----------------------------------------------
 
-    def _patch_websockets(self) -> None:
-        try:
-            import websockets.asyncio.client as asyncio_client
-            import websockets.sync.client as sync_client
-        except ImportError:
-            return
+    def _patch_parse_uri(self, module: ModuleType) -> None:
+        """websockets (asyncio and sync clients): the URI parser their ``connect`` calls."""
         router = self
-        for module in (asyncio_client, sync_client):
-            original = module.parse_uri
+        original = module.parse_uri
 
-            def parse_uri(uri: str, _original: Callable[[str], Any] = original) -> Any:
-                return _original(router._ws_url(uri))
+        def parse_uri(uri: str) -> Any:
+            return original(router._ws_url(uri))
 
-            self._patch(module, "parse_uri", parse_uri)
+        self._patch(module, "parse_uri", parse_uri)
 
-    def _patch_websocket_client(self) -> None:
-        try:
-            import websocket
-        except ImportError:
-            return
+    def _patch_websocket_client(self, websocket: ModuleType) -> None:
         router = self
         original: Any = websocket.WebSocket.connect
 
@@ -232,8 +254,12 @@ class Router:
         self._patch(websocket.WebSocketApp, "create_dispatcher", create_dispatcher)
 
 
+Router = HostRouter
+"""The old name, kept for code that imported it (``fake_server.api.Router`` is unrelated)."""
+
+
 @dataclass
-class AgentRouter(Router):
+class AgentRouter(HostRouter):
     """Only the hosted agent's host (``agent.orgo.ai``), only for the WebSocket clients,
     onto ``http_target`` (live mode against a standalone fake: see the module doc)."""
 
@@ -246,11 +272,8 @@ class AgentRouter(Router):
             return url
         return map_ws_url(url, self.ws_target())
 
-    def install(self) -> None:
-        if self.installed:
-            return
-        self._patch_websockets()
-        self._patch_websocket_client()
+    def _patches(self) -> tuple[tuple[str, Callable[[ModuleType], None]], ...]:
+        return tuple(p for p in super()._patches() if p[0].startswith("websocket"))
 
 
 def is_orgo_ai(host: str | None) -> bool:

@@ -1,13 +1,13 @@
-"""Every knob of the plugin, where it comes from, and the computer a test asks for.
+"""The computer a test asks for: ``@pytest.mark.orgo(...)`` keyword arguments, checked.
 
-Each run setting has a command-line flag and an ini twin; each computer setting comes
-from ``@pytest.mark.orgo(...)``. Precedence, as pytest-recording does it: flag >
-marker > the overridable ``orgo_config`` fixture > ini > default.
+Precedence, as pytest-recording does it: flag > marker > the overridable ``orgo_config``
+fixture > ini > default. The run settings (flags and ini) are in :mod:`pytest_orgo.options`,
+which imports no pydantic: the plugin reads them on every start, this model only when a
+test carries a marker or asks for a computer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import (
@@ -22,93 +22,8 @@ from pydantic import (
 
 from pytest_orgo.errors import OrgoError
 
-DEFAULT_BASE_URL = "https://www.orgo.ai/api"
-DEFAULT_MAX_COMPUTERS = 2  # the free plan's limit
-DEFAULT_PROVISION_TIMEOUT = 300.0
 RAM = (4, 8, 16, 32, 64)
 CPU = (0.5, 1, 2, 4, 8, 16)
-
-
-@dataclass(frozen=True)
-class Option:
-    """One run setting: its flag, its ini name, how to parse it, its default."""
-
-    name: str  # the attribute on RunSettings and the key in orgo_config
-    flag: str
-    ini: str
-    kind: Literal["bool", "string", "int", "float"]
-    default: Any
-    help: str
-
-
-OPTIONS: tuple[Option, ...] = (
-    Option(
-        "live",
-        "--orgo",
-        "orgo_live",
-        "bool",
-        False,
-        "run against the live Orgo API (needs ORGO_API_KEY) instead of the bundled fake",
-    ),
-    Option(
-        "base_url",
-        "--orgo-base-url",
-        "orgo_base_url",
-        "string",
-        DEFAULT_BASE_URL,
-        "the Orgo API root for live runs (a standalone fake works too)",
-    ),
-    Option(
-        "max_computers",
-        "--orgo-max-computers",
-        "orgo_max_computers",
-        "int",
-        DEFAULT_MAX_COMPUTERS,
-        "live runs: at most this many computers at once, across xdist workers",
-    ),
-    Option(
-        "keep_on_failure",
-        "--orgo-keep-on-failure",
-        "orgo_keep_on_failure",
-        "bool",
-        False,
-        "leave a failed test's computer running and print how to delete it",
-    ),
-    Option(
-        "provision_timeout",
-        "--orgo-provision-timeout",
-        "orgo_provision_timeout",
-        "float",
-        DEFAULT_PROVISION_TIMEOUT,
-        "seconds to wait for a computer to be running",
-    ),
-    Option(
-        "scope",
-        "--orgo-scope",
-        "orgo_scope",
-        "string",
-        "function",
-        "who shares one computer: function (each test its own), class, module or session",
-    ),
-    Option(
-        "pool",
-        "--orgo-pool",
-        "orgo_pool",
-        "int",
-        0,
-        "keep N computers provisioning ahead of the tests that will take them (0: off)",
-    ),
-    Option(
-        "max_computer_minutes",
-        "--orgo-max-computer-minutes",
-        "orgo_max_computer_minutes",
-        "float",
-        0.0,
-        "stop provisioning once this many computer-minutes are used or committed, "
-        "across xdist workers (0: no limit)",
-    ),
-)
-SCOPES = ("function", "class", "module", "session")
 
 
 class ComputerSpec(BaseModel):
@@ -180,15 +95,3 @@ def _reason(error: Any) -> str:
     if error["type"] == "value_error" and isinstance(cause, ValueError):
         return str(cause)
     return str(error["msg"])
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    live: bool
-    base_url: str
-    max_computers: int
-    keep_on_failure: bool
-    provision_timeout: float
-    scope: str = "function"
-    pool: int = 0
-    max_computer_minutes: float = 0.0

@@ -16,14 +16,26 @@ Modules: :mod:`.format` (on-disk model, sidecar), :mod:`.loading` (reading, load
 service), :mod:`.forms` (a secret's encodings), :mod:`.store` (atomic, locked writes),
 :mod:`.temps` (temp files), :mod:`.matching` (canonical keys), :mod:`.recorder`,
 :mod:`.streams` (httpx bodies chunk by chunk), :mod:`.player`, :mod:`.wsfakes`,
-:mod:`.seams`, :mod:`.session`, :mod:`.unused`, :mod:`.plugin` (pytest hooks).
+:mod:`.seams`, :mod:`.session`, :mod:`.use` (``use_cassette``, the core the fixture
+wraps), :mod:`.unused`, :mod:`.plugin` (pytest hooks).
 """
 
-from pytest_orgo.cassettes.config import CassetteConfig
-from pytest_orgo.cassettes.player import CassetteMismatch
-from pytest_orgo.cassettes.seams import NetworkBlockedError
-from pytest_orgo.cassettes.session import CassetteSession
-from pytest_orgo.cassettes.store import SecretLeakError
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pytest_orgo._lazy import exports
+
+# Loaded on first access (PEP 562): the plugin imports this package on every pytest start,
+# and vcrpy, yaml and the matchers are only needed by a test under a cassette.
+_EXPORTS = {
+    "CassetteConfig": "pytest_orgo.cassettes.config",
+    "CassetteMismatch": "pytest_orgo.cassettes.player",
+    "NetworkBlockedError": "pytest_orgo.cassettes.seams",
+    "CassetteSession": "pytest_orgo.cassettes.session",
+    "SecretLeakError": "pytest_orgo.cassettes.store",
+    "use_cassette": "pytest_orgo.cassettes.use",
+}
 
 __all__ = [
     "CassetteConfig",
@@ -31,4 +43,16 @@ __all__ = [
     "CassetteSession",
     "NetworkBlockedError",
     "SecretLeakError",
+    "use_cassette",
 ]
+
+if TYPE_CHECKING:
+    from pytest_orgo.cassettes.config import CassetteConfig
+    from pytest_orgo.cassettes.player import CassetteMismatch
+    from pytest_orgo.cassettes.seams import NetworkBlockedError
+    from pytest_orgo.cassettes.session import CassetteSession
+    from pytest_orgo.cassettes.store import SecretLeakError
+    from pytest_orgo.cassettes.use import use_cassette
+
+
+__getattr__, __dir__ = exports(__name__, _EXPORTS, globals())

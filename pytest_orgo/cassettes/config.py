@@ -11,17 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pytest_orgo.cassettes.matching import DEFAULT_MATCH_ON, MATCHERS
-from pytest_orgo.cassettes.scrub import HeaderFilter
+from pytest_orgo.errors import OrgoError
+
+if TYPE_CHECKING:
+    from pytest_orgo.cassettes.scrub import HeaderFilter
+
+# what a request is matched on (pytest_orgo.cassettes.matching builds the keys); here, so
+# reading the options at every pytest start imports no matcher nor scrubber
+MATCHERS = ("method", "scheme", "host", "port", "path", "query", "body")
+DEFAULT_MATCH_ON = MATCHERS
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 PACES = ("fast", "recorded")
 SERIALIZERS = ("json", "yaml")
 
 
-class InvalidCassetteConfig(ValueError):
+class InvalidCassetteConfig(ValueError, OrgoError):
     pass
 
 

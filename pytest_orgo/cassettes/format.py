@@ -34,6 +34,8 @@ from typing import Any, Literal
 
 import yaml
 
+from pytest_orgo.errors import OrgoError
+
 FORMAT = 1
 VCR_VERSION = 1
 INLINE_BINARY_MAX = 256  # binary HTTP bodies up to this size stay inline (base64)
@@ -42,7 +44,7 @@ Direction = Literal["send", "recv"]
 FrameKind = Literal["text", "binary", "timeout", "close"]
 
 
-class CassetteError(Exception):
+class CassetteError(OrgoError):
     """A cassette (or its sidecar) that cannot be read as one."""
 
 

@@ -27,8 +27,6 @@ from pytest_orgo.routing import is_orgo_host, map_ws_url
 
 ORGO_HTTP = "https://www.orgo.ai"
 ORGO_WS = "wss://www.orgo.ai"
-MATCHERS = ("method", "scheme", "host", "port", "path", "query", "body")
-DEFAULT_MATCH_ON = MATCHERS
 
 Key = tuple[str, ...]
 

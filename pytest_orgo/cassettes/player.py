@@ -27,11 +27,12 @@ from typing import Any
 from pytest_orgo.cassettes import matching
 from pytest_orgo.cassettes.format import CassetteData, Connection, Frame, Interaction
 from pytest_orgo.cassettes.scrub import Bindings
+from pytest_orgo.errors import OrgoError
 
 ORDER_TIMEOUT = 2.0
 
 
-class CassetteMismatch(Exception):
+class CassetteMismatch(OrgoError):
     """A request, connection or frame the cassette has no recording for."""
 
 

@@ -14,19 +14,22 @@
 
 from __future__ import annotations
 
-import os
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-import vcr.patch  # noqa: F401  (imported before fake-mode routing patches httpx: see session)
 
+from pytest_orgo._paths import display
 from pytest_orgo.cassettes.config import RECORD_MODES, InvalidCassetteConfig, merge
-from pytest_orgo.cassettes.format import CassetteError
-from pytest_orgo.cassettes.session import CassetteSession
-from pytest_orgo.cassettes.store import safe_name
 from pytest_orgo.cassettes.unused import Usage
+
+if TYPE_CHECKING:
+    from pytest_orgo.cassettes.session import CassetteSession
+
+# vcrpy, yaml, the recorder and the player are imported when a test wants a cassette: the
+# plugin loads this module on every pytest start.
 
 USAGE_KEY = pytest.StashKey[Usage]()
 COMPUTER_FIXTURES = ("orgo_computer", "orgo_async_computer")
@@ -51,6 +54,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    import wrapt
+
+    # vcrpy keeps httpx's transport methods as it finds them when vcr.patch is imported;
+    # it must find them before fake-mode routing patches them (see session), so it is
+    # imported as soon as httpx is - before routing's own hook, installed after this one.
+    wrapt.register_post_import_hook(_import_vcr_patch, "httpx")
     config.addinivalue_line(
         "markers",
         "orgo_cassette(record_mode=, name=, path=, match_on=, filter_headers=, "
@@ -72,6 +81,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[USAGE_KEY] = usage
 
 
+def _import_vcr_patch(httpx: object) -> None:
+    import vcr.patch  # noqa: F401
+
+
 def _wants_cassette(item: pytest.Item) -> bool:
     return item.get_closest_marker("orgo_cassette") is not None or "orgo_cassette" in getattr(
         item, "fixturenames", ()
@@ -91,6 +104,8 @@ def _marker_values(node: pytest.Item) -> dict[str, Any]:
 
 
 def _default_name(item: pytest.Item) -> str:
+    from pytest_orgo.cassettes.store import safe_name
+
     cls = getattr(item, "cls", None)
     return safe_name(f"{cls.__name__}.{item.name}" if cls is not None else item.name)
 
@@ -206,24 +221,28 @@ def _orgo_cassette_active(request: pytest.FixtureRequest) -> Iterator[CassetteSe
     for name in COMPUTER_FIXTURES:  # provisioned before the cassette starts: not recorded
         if name in request.fixturenames:
             known.update(_known(request.getfixturevalue(name)))
-    keys = [os.environ.get("ORGO_API_KEY", "")]
     run = _run(request.config)
-    if run is not None:
-        keys.append(run.api_key)
-    root = Path(request.config.rootpath)
-    shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-    session = CassetteSession(path, config, api_keys=keys, known=known, shown=shown)
-    try:
-        session.start()
-    except CassetteError as exc:
-        problem = f"{item.nodeid}: {exc}"
-    if problem is not None:
-        pytest.fail(problem, pytrace=False)
-    request.config.stash[USAGE_KEY].use(path, _module_name(item))
-    try:
+    from pytest_orgo.cassettes.format import CassetteError
+    from pytest_orgo.cassettes.use import use_cassette
+
+    with contextlib.ExitStack() as stack:
+        try:
+            session = stack.enter_context(
+                use_cassette(
+                    path,
+                    config=config,
+                    api_keys=[run.api_key] if run is not None else [],
+                    known=known,
+                    shown=display(path, Path(request.config.rootpath)),
+                    strict=False,  # a swallowed mismatch fails the test below, if it passed
+                )
+            )
+        except CassetteError as exc:
+            problem = f"{item.nodeid}: {exc}"
+        if problem is not None:
+            pytest.fail(problem, pytrace=False)
+        request.config.stash[USAGE_KEY].use(path, _module_name(item))
         yield session
-    finally:
-        session.stop()
     if session.errors and _call_passed(item):
         pytest.fail(
             f"{item.nodeid}: the cassette did not match (the client swallowed the error):\n"
@@ -290,5 +309,4 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     )
     root = Path(config.rootpath)
     for path in unused:
-        shown = path.relative_to(root) if path.is_relative_to(root) else path
-        terminalreporter.write_line(f"  {shown}")
+        terminalreporter.write_line(f"  {display(path, root)}")

@@ -24,6 +24,8 @@ from typing import Any, Protocol
 
 import httpx
 
+from pytest_orgo.errors import OrgoError
+
 
 def httpx_modules() -> list[ModuleType]:
     """httpx, and httpx2 where it is installed."""
@@ -35,7 +37,7 @@ def httpx_modules() -> list[ModuleType]:
     return [*modules, httpx2]
 
 
-class NetworkBlockedError(RuntimeError):
+class NetworkBlockedError(RuntimeError, OrgoError):
     """A replaying test tried to open a network connection."""
 
 

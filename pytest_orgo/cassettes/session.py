@@ -21,6 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from pytest_orgo._paths import display
 from pytest_orgo.cassettes import scrub, wsfakes
 from pytest_orgo.cassettes.config import CassetteConfig
 from pytest_orgo.cassettes.format import CassetteData, Interaction, split
@@ -88,7 +89,7 @@ class CassetteSession:
         shown: str | None = None,
     ) -> None:
         self.path = path
-        self.shown = shown or str(path)  # the path as the user knows it, in messages
+        self.shown = shown or display(path)  # as the user knows it (cwd-relative), in messages
         self.config = config
         self.mode = config.record_mode
         self.scrub_config = scrub.ScrubConfig(
@@ -123,6 +124,13 @@ class CassetteSession:
         self.saved = False
 
     # -- lifecycle --------------------------------------------------------------------
+
+    def __enter__(self) -> CassetteSession:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
 
     def start(self) -> None:
         if self.mode != "all":
@@ -209,6 +217,7 @@ class CassetteSession:
             serializer=self.config.serializer,
             secrets=self.bindings.secret_values(),
             key_shapes=self.scrub_config.defaults,
+            shown=self.shown,
         )
         self.saved = True
 

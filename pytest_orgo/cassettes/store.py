@@ -28,17 +28,19 @@ from pathlib import Path
 import yaml
 from filelock import FileLock
 
+from pytest_orgo._paths import display
 from pytest_orgo.cassettes import format as fmt
 from pytest_orgo.cassettes.credentials import provider_keys
 from pytest_orgo.cassettes.loading import RESTORE, document_of
 from pytest_orgo.cassettes.scrub import find_leak
 from pytest_orgo.cassettes.temps import make_temp, sweep, sweep_once
+from pytest_orgo.errors import OrgoError
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 CHUNK = 1 << 20
 
 
-class SecretLeakError(Exception):
+class SecretLeakError(OrgoError):
     """A cassette still held a known secret after scrubbing: it was not written."""
 
 
@@ -121,10 +123,12 @@ def write_cassette(
     secrets: dict[str, str] | None = None,
     key_shapes: bool = False,
     on_chunk: Callable[[int], None] | None = None,
+    shown: str | None = None,
 ) -> None:
     """Serialize, check for secrets, and write sidecar then cassette, under the path's lock.
     ``key_shapes``: also refuse text still holding a value shaped like a provider's key
-    (one a ``before_record_*`` hook put back, say)."""
+    (one a ``before_record_*`` hook put back, say). ``shown``: the path in messages
+    (default: relative to the working directory)."""
     document, blob = fmt.to_document(data)
     sidecar = fmt.sidecar_name(path.stem, blob) if blob else None
     if sidecar is not None:
@@ -143,7 +147,7 @@ def write_cassette(
             )
     if leak is not None:
         raise SecretLeakError(
-            f"refusing to save cassette {path}: a known secret is still in {leak}"
+            f"refusing to save cassette {shown or display(path)}: a known secret is still in {leak}"
         )
     with lock_for(path):
         if sidecar is not None:
@@ -158,7 +162,7 @@ def read_cassette(path: Path, shown: str | None = None) -> fmt.CassetteData | No
     """The cassette at ``path`` (with its sidecar checked), or None if there is none.
     Anything else raises :class:`~.format.CassetteError` naming ``shown`` (the path as
     the user knows it), what is wrong and what to do."""
-    shown = shown or str(path)
+    shown = shown or display(path)
     sweep_once(path.parent)
     try:
         raw = path.read_bytes()

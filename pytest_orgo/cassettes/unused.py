@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_orgo.cassettes.store import EXTENSIONS, sidecar_of
 from pytest_orgo.cassettes.temps import TEMP_MARK
 
 
@@ -74,6 +73,8 @@ class Usage:
 
 
 def _is_cassette(path: Path) -> bool:
+    from pytest_orgo.cassettes.store import EXTENSIONS  # yaml, filelock: only at the report
+
     return (
         path.suffix in EXTENSIONS and TEMP_MARK not in path.name and not path.name.startswith(".")
     )
@@ -89,6 +90,8 @@ def _unused_in(folder: Path, stems: set[str], used: set[str]) -> list[Path]:
         if not _is_cassette(path):
             continue
         if path.stem in stems or str(path) in used:
+            from pytest_orgo.cassettes.store import sidecar_of
+
             sidecar = sidecar_of(path)
             if sidecar:
                 referenced.add(sidecar)

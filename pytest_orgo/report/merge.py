@@ -12,12 +12,16 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from pytest_orgo.errors import OrgoError
 from pytest_orgo.report.model import Images, Run, Summary, summarise
 from pytest_orgo.report.write import JSON_FILE, write_summary
 
 
-class MergeError(Exception):
+class ReportMergeError(OrgoError):
     """A shard directory is not a report: which one, and why."""
+
+
+MergeError = ReportMergeError  # the name the report CLI has always caught
 
 
 def load(directory: Path) -> Summary:

@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 
 from PIL import Image
 
+from pytest_orgo.errors import OrgoError
 from pytest_orgo.snapshots import messages
 from pytest_orgo.snapshots.compare import compare, unchanged
 from pytest_orgo.snapshots.messages import ScreenshotMismatch
@@ -85,7 +86,7 @@ class Shot:
         return expected
 
 
-class UnreadableBaseline(Exception):
+class UnreadableBaseline(OrgoError):
     """The baseline file is not an image Pillow can read (the cause says why)."""
 
 

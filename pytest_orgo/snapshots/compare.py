@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageChops
 
+from pytest_orgo.errors import OrgoError
 from pytest_orgo.snapshots.antialias import MAX_YIQ_DELTA, antialiased, channels, yiq_delta
 from pytest_orgo.snapshots.regions import Box, find_regions
 
@@ -41,7 +42,7 @@ HIGHLIGHT = (255, 0, 0)
 IntArray = NDArray[np.int64]
 
 
-class SizeMismatch(ValueError):
+class SizeMismatch(ValueError, OrgoError):
     """The two images cannot be compared pixel by pixel."""
 
     def __init__(self, expected: tuple[int, int], actual: tuple[int, int]) -> None:

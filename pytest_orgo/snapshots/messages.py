@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pytest_orgo.errors import OrgoError
 from pytest_orgo.snapshots.compare import Comparison, Rect, Tolerance
 from pytest_orgo.snapshots.store import UpdateMode, display, rerun_command
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 PREFIX = "orgo_snapshot: "
 
 
-class ScreenshotMismatch(AssertionError):
+class ScreenshotMismatch(AssertionError, OrgoError):
     """A screenshot did not match its baseline (or has none): a test failure, not an error."""
 
 

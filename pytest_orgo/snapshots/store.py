@@ -16,6 +16,8 @@ import uuid
 from pathlib import Path
 from typing import Literal
 
+from pytest_orgo._paths import display as display  # re-exported: the report uses it
+
 DEFAULT_DIR = "__orgo_snapshots__"
 UpdateMode = Literal["none", "missing", "changed", "all"]
 UPDATE_MODES: tuple[UpdateMode, ...] = ("none", "missing", "changed", "all")
@@ -98,11 +100,3 @@ def rerun_command(test_file: Path, nodeid: str, invocation_dir: Path, mode: Upda
         where = str(test_file)
     selector = "::".join([where.replace(os.sep, "/"), *nodeid.split("::")[1:]])
     return f"pytest {shlex.quote(selector)} {UPDATE_FLAG}={mode}"
-
-
-def display(path: Path, base: Path) -> str:
-    """``path`` relative to ``base`` when below it, for short, clickable messages."""
-    try:
-        return str(path.relative_to(base))
-    except ValueError:
-        return str(path)

@@ -85,6 +85,7 @@ def test_the_messages_read_as_pinned(output: str) -> None:
         for line in lines
     )
     silent = (
-        "E       AssertionError: expected a 440 Hz tone, but the audio is silent: RMS -inf dBFS"
+        "E       pytest_orgo.audio.AudioMismatch: "
+        "expected a 440 Hz tone, but the audio is silent: RMS -inf dBFS"
     )
     assert sum(line.startswith(silent) for line in lines) == 2  # the stream's and the clip's

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from fake_server import FakeOrgo
-from pytest_orgo.routing import Router, is_orgo_host, map_ws_url
+from pytest_orgo.routing import HostRouter, is_orgo_host, map_ws_url
 
 websocket = pytest.importorskip("websocket")
 
@@ -24,7 +24,7 @@ def test_the_agent_url_maps_onto_the_fake() -> None:
 def test_websocket_app_reaches_the_fake_through_the_router() -> None:
     fake = FakeOrgo(seed=2)
     with fake.serve() as server:
-        router = Router(http_target=lambda: server.url, transport=fake.transport)
+        router = HostRouter(http_target=lambda: server.url, transport=fake.transport)
         router.install()
         try:
             received: list[Any] = []

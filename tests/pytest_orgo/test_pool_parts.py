@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_orgo.budget import BudgetExceeded, SpendingGuard
 from pytest_orgo.errors import OrgoAPIError
-from pytest_orgo.pool import Demand
-from pytest_orgo.provision import UNUSED_POOL, Registry, is_plan_limit
+from pytest_orgo.provisioning.budget import BudgetExceeded, SpendingGuard
+from pytest_orgo.provisioning.pool import Demand
+from pytest_orgo.provisioning.provisioner import UNUSED_POOL, Registry, is_plan_limit
 
 
 def test_demand_counts_distinct_computers_after_a_test() -> None:

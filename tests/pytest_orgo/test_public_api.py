@@ -12,18 +12,6 @@ import pytest
 import pytest_orgo
 from pytest_orgo import OrgoError
 
-# Exceptions defined in modules whose owners will rebase them on OrgoError later.
-NOT_YET_ORGO_ERRORS = {
-    "ProvisioningError",
-    "CassetteError",
-    "CassetteMismatch",
-    "InvalidCassetteConfig",
-    "NetworkBlockedError",
-    "SecretLeakError",
-    "ScreenshotMismatch",
-    "UnreadableBaseline",
-}
-
 
 def test_every_public_name_resolves() -> None:
     for name in pytest_orgo.__all__:
@@ -40,13 +28,55 @@ def test_the_exceptions_share_one_root() -> None:
         for name in pytest_orgo.__all__
         if isinstance(value := getattr(pytest_orgo, name), type) and issubclass(value, Exception)
     }
-    assert len(exceptions) >= 20
-    rooted = {name for name, cls in exceptions.items() if issubclass(cls, OrgoError)}
-    assert set(exceptions) - rooted == NOT_YET_ORGO_ERRORS
+    assert len(exceptions) >= 25
+    assert {
+        "ProvisioningError",
+        "BudgetExceeded",
+        "CassetteError",
+        "CassetteMismatch",
+        "InvalidCassetteConfig",
+        "NetworkBlockedError",
+        "SecretLeakError",
+        "ScreenshotMismatch",
+        "UnreadableBaseline",
+        "AudioMismatch",
+    } <= set(exceptions)
+    not_rooted = sorted(name for name, cls in exceptions.items() if not issubclass(cls, OrgoError))
+    assert not_rooted == []
     # still what callers caught before
     assert issubclass(pytest_orgo.EventTimeout, AssertionError | TimeoutError)
     assert issubclass(pytest_orgo.TerminalError, ConnectionError)
     assert issubclass(pytest_orgo.InvalidSpec, ValueError)
+    assert issubclass(pytest_orgo.ScreenshotMismatch, AssertionError)
+    assert issubclass(pytest_orgo.AudioMismatch, AssertionError)
+    assert issubclass(pytest_orgo.InvalidCassetteConfig, ValueError)
+    assert issubclass(pytest_orgo.NetworkBlockedError, RuntimeError)
+    assert issubclass(pytest_orgo.SizeMismatch, ValueError)
+
+
+def test_every_exception_class_in_the_package_is_public_and_rooted() -> None:
+    """An exception class defined anywhere in pytest_orgo (private helpers aside) is
+    exported under its own name: a new one cannot be added and forgotten."""
+    import importlib
+    import pkgutil
+
+    found: dict[str, type[BaseException]] = {}
+    for info in pkgutil.walk_packages(pytest_orgo.__path__, "pytest_orgo."):
+        if info.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if (
+                isinstance(value, type)
+                and issubclass(value, BaseException)
+                and value.__module__.startswith("pytest_orgo")
+                and not name.startswith("_")
+            ):
+                found[value.__name__] = value
+    assert found, "no exception classes found"
+    missing = sorted(name for name in found if name not in pytest_orgo.__all__)
+    assert missing == []
+    assert all(issubclass(cls, OrgoError) for cls in found.values())
 
 
 def test_helper_exceptions_carry_their_public_path_and_pickle() -> None:

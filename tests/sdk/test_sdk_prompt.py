@@ -12,7 +12,7 @@ import pytest
 from fake_server import FakeOrgo, LoopbackServer
 from fake_server.agent import act, answer, fail, say, think
 from pytest_orgo.agent import OrgoAgent
-from pytest_orgo.routing import AgentRouter, Router, agent_router
+from pytest_orgo.routing import AgentRouter, HostRouter, agent_router
 
 orgo = pytest.importorskip("orgo")
 
@@ -109,7 +109,7 @@ def test_display_size_and_model_reach_the_run(
 def routed(server: LoopbackServer, sdk_fake: FakeOrgo) -> Iterator[FakeOrgo]:
     """``wss://agent.orgo.ai`` (hard-coded in the SDK: no setting moves it) onto this
     loopback server, with the plugin's own router."""
-    router = Router(http_target=lambda: server.url, transport=sdk_fake.transport)
+    router = HostRouter(http_target=lambda: server.url, transport=sdk_fake.transport)
     router.install()
     yield sdk_fake
     router.uninstall()

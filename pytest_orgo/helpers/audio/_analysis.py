@@ -42,6 +42,13 @@ SILENCE_DBFS: Final = -60.0
 Samples = npt.NDArray[np.float64]
 
 
+class AudioMismatch(AssertionError, OrgoError):
+    """``assert_tone`` / ``assert_silence`` found other audio than expected (silence
+    where a tone was due, another pitch, sound where silence was): a test failure."""
+
+    __module__ = "pytest_orgo.audio"
+
+
 class AudioFormatError(AssertionError, OrgoError):
     """The bytes are not the PCM the stream promised (a frame of the wrong size, an odd
     byte count). A test failure: the server broke the protocol."""
@@ -169,13 +176,13 @@ def assert_tone(
     seconds = duration(pcm, sample_rate, channels)
     level = rms_dbfs(pcm, channels)
     if level < threshold_dbfs:
-        raise AssertionError(
+        raise AudioMismatch(
             f"expected a {frequency:g} Hz tone, but the audio is silent: RMS {level:.1f} dBFS "
             f"(threshold {threshold_dbfs:g}) over {seconds:.2f} s"
         )
     found = dominant_frequency(pcm, sample_rate, channels)
     if abs(found - frequency) > tolerance_hz:
-        raise AssertionError(
+        raise AudioMismatch(
             f"expected a tone at {frequency:g} Hz ± {tolerance_hz:g} Hz, but the dominant "
             f"frequency is {found:.1f} Hz (RMS {level:.1f} dBFS over {seconds:.2f} s)"
         )
@@ -197,7 +204,7 @@ def assert_silence(
             pitch = f", mostly around {dominant_frequency(pcm, sample_rate, channels):.0f} Hz"
         except ValueError:
             pitch = ""
-        raise AssertionError(
+        raise AudioMismatch(
             f"expected silence (RMS below {threshold_dbfs:g} dBFS), but the RMS level is "
             f"{level:.1f} dBFS, peak {peak_dbfs(pcm, channels):.1f} dBFS{pitch}, over "
             f"{duration(pcm, sample_rate, channels):.2f} s"

@@ -1,30 +1,48 @@
-"""One pytest run's Orgo state: mode, settings, the fake (started on first use), the
-client, the run's workspace, what was provisioned, and cleaning up at the end.
+"""One run's Orgo state: mode, settings, the fake (started on first use), the client, the
+run's workspace, what was provisioned, and cleaning up at the end.
 
 Everything here is plain Python that the fixtures call, so the same run can be driven
-without pytest (the respx / pytest-httpx split: a library core, a thin pytest layer).
+without pytest (the respx / pytest-httpx split: a library core, a thin pytest layer)::
+
+    with OrgoRun() as run:                          # fake mode; RunSettings(live=True) for live
+        with run.computer(ComputerSpec(ram=8)) as computer:
+            computer.bash("echo hi")
+    # every computer and the workspace deleted, the fake stopped
+
+``orgo_computer`` is ``with run.computer(...) as computer: yield computer``.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING
 
-from pytest_orgo.budget import SpendingGuard
-from pytest_orgo.client import OrgoClient
-from pytest_orgo.pool import Computers, Demand
-from pytest_orgo.provision import ComputerSlots, Provisioner, ProvisioningApi, Registry
-from pytest_orgo.routing import Router, agent_router
-from pytest_orgo.scope import SharedComputers
-from pytest_orgo.settings import RunSettings
+from pytest_orgo.provisioning.provisioner import ComputerSlots, Registry
+from pytest_orgo.provisioning.scope import SharedComputers
 
 if TYPE_CHECKING:
     from fake_server import FakeOrgo
+    from pytest_orgo.client import OrgoClient
+    from pytest_orgo.computer import OrgoComputer
+    from pytest_orgo.models import Computer
+    from pytest_orgo.options import RunSettings
+    from pytest_orgo.provisioning.pool import Computers, Demand
+    from pytest_orgo.provisioning.provisioner import Provisioner, ProvisioningApi
+    from pytest_orgo.routing import HostRouter
+    from pytest_orgo.settings import ComputerSpec
+
+# The plugin builds an OrgoRun at every start, fixtures used or not: the client (httpx),
+# the pool and the spending guard are imported where they are first needed.
 
 FAKE_API_KEY = "sk_test_pytest_orgo"
 FAKE_BASE_URL = "https://www.orgo.ai/api"
@@ -80,8 +98,34 @@ class RunSummary:
         return f"orgo: fake mode (bundled fake): {self.provisioned} computers provisioned"
 
 
+def computer_name(label: str) -> str:
+    """A computer name from a test id or any label: its last part, made DNS-safe, and a
+    random suffix (two runs of one test never share a name)."""
+    base = re.sub(r"[^A-Za-z0-9-]+", "-", label.rsplit("::", 1)[-1]).strip("-")[:40] or "test"
+    return f"{base}-{uuid.uuid4().hex[:6]}"
+
+
 class OrgoRun:
-    def __init__(self, settings: RunSettings, *, shared_dir: Path, worker: str) -> None:
+    """The plugin makes one per pytest process (``orgo_run(config)``); code that does not
+    use the fixtures makes its own, as a context manager that ends with :meth:`finish`.
+
+    ``shared_dir``: where xdist workers of one run share the computer slots and the
+    spending guard (default: a fresh temporary directory); ``worker``: this process's
+    name in them."""
+
+    def __init__(
+        self,
+        settings: RunSettings | None = None,
+        *,
+        shared_dir: Path | None = None,
+        worker: str = "main",
+    ) -> None:
+        if settings is None:
+            from pytest_orgo.options import RunSettings
+
+            settings = RunSettings()
+        if shared_dir is None:
+            shared_dir = Path(tempfile.mkdtemp(prefix="pytest-orgo-"))
         self.settings = settings
         self.live = settings.live
         self.worker = worker
@@ -94,7 +138,7 @@ class OrgoRun:
         self._provisioner: Provisioner | None = None
         self._saved_key: str | None = None
         self._finished: dict[str, object] | None = None
-        self.router: Router | None = None
+        self.router: HostRouter | None = None
         self.slots = (
             ComputerSlots(shared_dir / "orgo-slots", settings.max_computers) if self.live else None
         )
@@ -142,12 +186,14 @@ class OrgoRun:
     def install_routing(self) -> None:
         """Fake mode: every Orgo host onto the fake. Live mode: only the SDK's hard-coded
         agent host, onto a base URL that is not the real Orgo (a standalone fake)."""
+        from pytest_orgo.routing import HostRouter, agent_router
+
         if self.live:
             self.router = agent_router(self.settings.base_url)
             if self.router is not None:
                 self.router.install()
             return
-        self.router = Router(
+        self.router = HostRouter(
             http_target=lambda: self.served_fake.url,
             transport=lambda: self.fake.transport(),
             vm_target=lambda: self.served_fake.vm_url,
@@ -164,6 +210,8 @@ class OrgoRun:
     def client(self) -> OrgoClient:
         with self._lock:
             if self._client is None:
+                from pytest_orgo.client import OrgoClient
+
                 transport = None if self.live else self.fake.transport()
                 self._client = OrgoClient(self.api_key, base_url=self.base_url, transport=transport)
             return self._client
@@ -172,9 +220,11 @@ class OrgoRun:
     def provisioner(self) -> Provisioner:
         with self._lock:
             if self._provisioner is None:
+                from pytest_orgo.provisioning.provisioner import Provisioner
+
                 api: ProvisioningApi = self.client
                 if not self.live:
-                    from pytest_orgo.fake_api import FakeApi
+                    from pytest_orgo.provisioning.fake_api import FakeApi
 
                     api = FakeApi(lambda: self.fake, self.api_key)
                 self._provisioner = Provisioner(api, self.registry, self.base_url, self.live)
@@ -185,6 +235,9 @@ class OrgoRun:
         """Where fixtures get computers: the warm pool, the slots, the spending guard."""
         with self._lock:
             if self._computers is None:
+                from pytest_orgo.provisioning.budget import SpendingGuard
+                from pytest_orgo.provisioning.pool import Computers
+
                 settings = self.settings
                 guard = None
                 if settings.max_computer_minutes > 0:
@@ -222,7 +275,79 @@ class OrgoRun:
             return origin.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
         return self.served_fake.ws_url
 
+    # -- one computer, start to end ---------------------------------------------------
+
+    def bind(self, info: Computer) -> OrgoComputer:
+        """The test-facing handle of a provisioned computer (client, sockets, desktop)."""
+        from pytest_orgo.computer import OrgoComputer
+
+        return OrgoComputer(
+            info=info,
+            client=self.client,
+            origin=lambda: self.ws_origin,
+            workspace_id=self.workspace_id,
+            desktop=None if self.live else self.fake.desktop(info.id),
+        )
+
+    @contextmanager
+    def computer(
+        self,
+        spec: ComputerSpec | None = None,
+        *,
+        name: str | None = None,
+        timeout: float | None = None,
+        owner: str = "",
+        upcoming: int = 0,
+        keep_on_failure: bool | None = None,
+    ) -> Iterator[OrgoComputer]:
+        """A running computer for the with-block, deleted after it.
+
+        ``spec``: what to provision (default: Orgo's defaults); ``name``: default
+        ``spec.name`` or a random one; ``timeout``: seconds until it must be running
+        (default: the run's ``provision_timeout``); ``owner``/``upcoming``: the test file
+        it is billed to and how many more computers will follow (the warm pool's hint).
+        An exception out of the block keeps the computer running when ``keep_on_failure``
+        (default: the run's setting) is on; so does setting ``computer.keep = True``
+        inside the block. Raises :class:`~pytest_orgo.ProvisioningError` or
+        :class:`~pytest_orgo.BudgetExceeded` when no computer can be had."""
+        if spec is None:
+            from pytest_orgo.settings import ComputerSpec
+
+            spec = ComputerSpec()
+        keep_failed = self.settings.keep_on_failure if keep_on_failure is None else keep_on_failure
+        lease = self.computers.lease(
+            spec,
+            name or spec.name or computer_name(owner or "orgo"),
+            self.settings.provision_timeout if timeout is None else timeout,
+            owner,
+            upcoming,
+        )
+        keep = False
+        try:
+            computer = self.bind(lease.info)
+            try:
+                yield computer
+            except BaseException:
+                keep = keep_failed
+                raise
+            finally:
+                computer.close()  # the events/audio/terminal helpers the block opened
+                keep = keep or computer.keep
+        finally:
+            self.computers.give_back(lease, keep=keep)
+
     # -- the end ----------------------------------------------------------------------
+
+    def __enter__(self) -> OrgoRun:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.finish()
 
     def finish(self) -> dict[str, object]:
         """Delete whatever is left, stop the fake, undo routing; returns the summary.

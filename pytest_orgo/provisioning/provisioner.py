@@ -17,18 +17,18 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from filelock import FileLock, Timeout
+from pytest_orgo.errors import OrgoAPIError, OrgoError
 
-from pytest_orgo.errors import OrgoAPIError
-from pytest_orgo.models import Computer, Workspace
-from pytest_orgo.settings import ComputerSpec
+if TYPE_CHECKING:  # annotations only: OrgoRun builds a Registry at every start
+    from pytest_orgo.models import Computer, Workspace
+    from pytest_orgo.settings import ComputerSpec
 
 
 class ProvisioningApi(Protocol):
     """What provisioning needs: :class:`~pytest_orgo.client.OrgoClient` against the live
-    API, :class:`~pytest_orgo.fake_api.FakeApi` against the in-process fake."""
+    API, :class:`~pytest_orgo.provisioning.fake_api.FakeApi` against the in-process fake."""
 
     def create_workspace(self, name: str, icon_url: str | None = None) -> Workspace: ...
     def create_computer(
@@ -50,7 +50,7 @@ class ProvisioningApi(Protocol):
     def delete_workspace(self, workspace_id: str) -> Any: ...
 
 
-class ProvisioningError(Exception):
+class ProvisioningError(OrgoError):
     """A computer could not be had: the message says what was asked and what came."""
 
 
@@ -122,6 +122,8 @@ class ComputerSlots:
     def __init__(self, directory: Path, count: int) -> None:
         if count < 1:
             raise ValueError("--orgo-max-computers must be at least 1")
+        from filelock import FileLock  # live runs only: fake-mode starts skip the import
+
         directory.mkdir(parents=True, exist_ok=True)
         self._locks = [
             FileLock(str(directory / f"orgo-slot-{i}.lock"), thread_local=False)
@@ -136,6 +138,8 @@ class ComputerSlots:
 
     def try_acquire(self) -> int | None:
         """A free slot's index, now, or None."""
+        from filelock import Timeout
+
         for index, lock in enumerate(self._locks):
             with self._held_lock:  # FileLock is re-entrant within a process: track our own
                 if index in self._held:

@@ -23,11 +23,19 @@ from collections import deque
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pytest_orgo.budget import SpendingGuard
-from pytest_orgo.models import Computer
-from pytest_orgo.provision import UNUSED_POOL, ComputerSlots, Provisioner, ProvisioningError
-from pytest_orgo.settings import ComputerSpec
+from pytest_orgo.provisioning.provisioner import (
+    UNUSED_POOL,
+    ComputerSlots,
+    Provisioner,
+    ProvisioningError,
+)
+
+if TYPE_CHECKING:
+    from pytest_orgo.models import Computer
+    from pytest_orgo.provisioning.budget import SpendingGuard
+    from pytest_orgo.settings import ComputerSpec
 
 
 @dataclass

@@ -21,10 +21,11 @@ import threading
 import time
 from pathlib import Path
 
-from pytest_orgo.provision import Registry
+from pytest_orgo.errors import OrgoError
+from pytest_orgo.provisioning.provisioner import Registry
 
 
-class BudgetExceeded(Exception):
+class BudgetExceeded(OrgoError):
     """No more computers: the message says how much was used and which flag to raise."""
 
 

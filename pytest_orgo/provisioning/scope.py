@@ -23,12 +23,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_orgo.pool import Lease
-from pytest_orgo.settings import ComputerSpec
-
 if TYPE_CHECKING:
     from fake_server import FakeOrgo
     from fake_server.desktop.filesystem import FileSystem
+    from pytest_orgo.provisioning.pool import Lease
+    from pytest_orgo.settings import ComputerSpec
 
 
 def scope_node(request: pytest.FixtureRequest, scope: str) -> pytest.Item | pytest.Collector:
