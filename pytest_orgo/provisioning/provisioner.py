@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -194,6 +195,19 @@ def is_plan_limit(error: OrgoAPIError) -> bool:
     return error.status == 403 and _PLAN_LIMIT.search(error.message or "") is not None
 
 
+POLL_FIRST_WAIT = 0.05
+
+
+def poll_waits(longest: float) -> Iterator[float]:
+    """How long to wait before each status check: short at first (a computer often
+    becomes ``running`` within a fraction of a second of its create answer), doubling up
+    to ``longest`` so a slow boot is not polled hard."""
+    wait = min(POLL_FIRST_WAIT, longest)
+    while True:
+        yield wait
+        wait = min(wait * 2, longest)
+
+
 DELETE_HINT = 'curl -X DELETE -H "Authorization: Bearer $ORGO_API_KEY" {base_url}/{kind}/{id}'
 
 
@@ -265,8 +279,9 @@ class Provisioner:
         self, computer: Computer, targets: tuple[str, ...], timeout: float
     ) -> Computer:
         deadline = time.monotonic() + timeout
+        waits = poll_waits(self.poll_interval)
         while computer.status not in targets and time.monotonic() < deadline:
-            self.sleep(self.poll_interval)
+            self.sleep(next(waits))
             computer = self.client.get_computer(computer.id)
         return computer
 
@@ -275,6 +290,7 @@ class Provisioner:
     ) -> Computer:
         deadline = time.monotonic() + timeout if deadline is None else deadline
         seen = [computer.status]
+        waits = poll_waits(self.poll_interval)
         while computer.status != "running":
             if computer.status == "error":
                 raise ProvisioningError(f"computer {computer.id} went into status 'error'")
@@ -284,7 +300,7 @@ class Provisioner:
                     f"(statuses seen: {' -> '.join(dict.fromkeys(s or '?' for s in seen))}); "
                     "raise --orgo-provision-timeout to wait longer"
                 )
-            self.sleep(self.poll_interval)
+            self.sleep(min(next(waits), max(0.0, deadline - time.monotonic())))
             computer = self.client.get_computer(computer.id)
             seen.append(computer.status)
         return computer
@@ -312,8 +328,13 @@ class Provisioner:
     def cleanup(self) -> list[str]:
         """Delete everything left; returns the commands to delete what could not be."""
         leftovers = []
-        for computer_id in list(self.registry.computers):
-            if not self.delete_computer(computer_id):
+        computer_ids = list(self.registry.computers)
+        # one at a time, a run's leftovers (the pool's unused computers, a test's after
+        # Ctrl-C) cost a round trip each at the very end; at once, about one
+        with ThreadPoolExecutor(max_workers=min(8, max(1, len(computer_ids)))) as deleter:
+            deleted = list(deleter.map(self.delete_computer, computer_ids))
+        for computer_id, ok in zip(computer_ids, deleted, strict=True):
+            if not ok:
                 leftovers.append(self.delete_command("computers", computer_id))
         for workspace_id in list(self.registry.workspaces):
             if not self.delete_workspace(workspace_id):
