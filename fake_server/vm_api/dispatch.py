@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from starlette.routing import compile_path
 
-from fake_server.api import ApiRequest, ApiResponse, Route, Router, dump
 from fake_server.errors import ApiError
+from fake_server.framework import ApiRequest, ApiResponse, Route, Router, dump
 from fake_server.models import VmScreenshotOut
 from fake_server.state import ApiKey, Computer, State
 from fake_server.vm_api.address import instance_of_host
