@@ -8,8 +8,9 @@ See :class:`FakeOrgo` for the control surface (keys, plan limits, lifecycle, fau
 """
 
 from fake_server.clock import Clock
-from fake_server.control import Fault, LoggedRequest
 from fake_server.errors import ApiError
+from fake_server.faults import Fault
+from fake_server.request_log import LoggedRequest
 from fake_server.server import FakeOrgo
 from fake_server.serving import LoopbackServer
 from fake_server.transport import InMemoryTransport

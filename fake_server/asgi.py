@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from fake_server.api import ApiResponse
+from fake_server.framework import ApiResponse
 from fake_server.ws import websocket_routes
 
 if TYPE_CHECKING:

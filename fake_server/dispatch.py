@@ -15,10 +15,11 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from fake_server.api import ApiRequest, ApiResponse, Router
-from fake_server.control import Fault, Faults, RateLimit, RequestLog
 from fake_server.control_access import ControlAccess
 from fake_server.errors import ApiError
+from fake_server.faults import Fault, Faults, RateLimit
+from fake_server.framework import ApiRequest, ApiResponse, Router
+from fake_server.request_log import RequestLog
 from fake_server.state import State
 
 logger = logging.getLogger("fake_server")

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from fake_server.api import ApiRequest, ApiResponse, Route, Router
+from fake_server.framework import ApiRequest, ApiResponse, Route, Router
 
 if TYPE_CHECKING:
     from fake_server.state import State

@@ -14,15 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from fake_server.agent import AgentService
 from fake_server.agent.routes import agent_api_router, agent_control_router
-from fake_server.api import Router
 from fake_server.clock import Clock, ClockMode
-from fake_server.control import Fault, Faults, LoggedRequest, RateLimit, RequestLog
 from fake_server.control_access import ControlAccess
 from fake_server.desktop.desktop import DesktopEvent
 from fake_server.dispatch import Dispatcher
 from fake_server.events_catalog import POLL_INTERVALS
+from fake_server.faults import Fault, Faults, RateLimit
+from fake_server.framework import Router
 from fake_server.handle import DesktopHandle
 from fake_server.ids import IdFactory
+from fake_server.request_log import LoggedRequest, RequestLog
 from fake_server.routes import api_router
 from fake_server.state import ApiKey, Computer, LifecyclePolicy, Plan, SettleMode, State
 from fake_server.vm_api import VmDispatcher

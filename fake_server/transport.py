@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from fake_server.api import ApiResponse
+from fake_server.framework import ApiResponse
 from fake_server.vm_api.address import is_vm_host
 
 if TYPE_CHECKING:

@@ -255,7 +255,7 @@ class HostRouter:
 
 
 Router = HostRouter
-"""The old name, kept for code that imported it (``fake_server.api.Router`` is unrelated)."""
+"""The old name, kept for code that imported it (``fake_server.framework.Router`` is unrelated)."""
 
 
 @dataclass

@@ -24,8 +24,8 @@ from pydantic import ValidationError
 from fake_server.agent.models import CHAT_MODELS, ChatRequest
 from fake_server.agent.runner import AgentRunner
 from fake_server.agent.runs import AgentRun, RunConfig
-from fake_server.api import ApiRequest, ApiResponse, Router, describe_validation_error
 from fake_server.errors import ApiError
+from fake_server.framework import ApiRequest, ApiResponse, Router, describe_validation_error
 from fake_server.state import ApiKey, Computer, State
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from fake_server.agent.script import InvalidScript
-from fake_server.api import ApiRequest, ApiResponse, Router, ok
 from fake_server.errors import bad_request, not_found
+from fake_server.framework import ApiRequest, ApiResponse, Router, ok
 from fake_server.state import State
 
 if TYPE_CHECKING:

@@ -19,7 +19,7 @@ from pydantic.json_schema import models_json_schema
 from fake_server.agent.chat import ERROR_TYPES
 from fake_server.agent.models import CHAT_MODELS, ChatRequest
 from fake_server.agent.routes import agent_api_router
-from fake_server.api import Router
+from fake_server.framework import Router
 
 if TYPE_CHECKING:
     from fake_server.server import FakeOrgo

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from fake_server.agent.chat import chat_router
 from fake_server.agent.control import agent_control_router
 from fake_server.agent.threads_api import threads_router
-from fake_server.api import Router
+from fake_server.framework import Router
 
 if TYPE_CHECKING:
     from fake_server.server import FakeOrgo

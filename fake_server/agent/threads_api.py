@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from fake_server.agent.models import ThreadCreate, ThreadPatch, TitleRequest
 from fake_server.agent.threads import ThreadStore
-from fake_server.api import ApiRequest, ApiResponse, Body, Router, ok
 from fake_server.errors import ApiError, bad_request
+from fake_server.framework import ApiRequest, ApiResponse, Body, Router, ok
 from fake_server.state import ApiKey, State
 
 if TYPE_CHECKING:

@@ -25,8 +25,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from fake_server.agent.models import AGENT_MODELS, StartConfig
 from fake_server.agent.runner import AgentRunner, Frame
 from fake_server.agent.runs import RunConfig
-from fake_server.api import describe_validation_error
 from fake_server.errors import ApiError
+from fake_server.framework import describe_validation_error
 
 if TYPE_CHECKING:
     from fake_server.server import FakeOrgo

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fake_server.api import Router
+from fake_server.framework import Router
 from fake_server.routes import actions, builds, computers, files, workspaces
 
 

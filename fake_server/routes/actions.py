@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import base64
 
-from fake_server.api import ApiRequest, ApiResponse, Body, Query, Router, dump, ok
+from fake_server.desktop.cooperative import cooperative
 from fake_server.desktop.desktop import Desktop
 from fake_server.desktop.keys import UnknownKey
-from fake_server.desktop.shell_cooperative import cooperative
 from fake_server.errors import ApiError, bad_request
+from fake_server.framework import ApiRequest, ApiResponse, Body, Query, Router, dump, ok
 from fake_server.models import (
     ActionOut,
     BashRequest,

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from pydantic import Field, StrictStr
 
-from fake_server.api import ApiRequest, ApiResponse, Body, Query, Router, ok
 from fake_server.errors import not_found
+from fake_server.framework import ApiRequest, ApiResponse, Body, Query, Router, ok
 from fake_server.models import Request
 from fake_server.state import State
 

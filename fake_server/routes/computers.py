@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fake_server.api import ApiRequest, ApiResponse, Body, Router, dump, ok
 from fake_server.errors import ApiError, bad_request
 from fake_server.events_catalog import EVENT_TYPES
+from fake_server.framework import ApiRequest, ApiResponse, Body, Router, dump, ok
 from fake_server.models import (
     AutoStopUpdate,
     CloneRequest,

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
-from fake_server.api import ApiRequest, ApiResponse, Handler, Router, ok
 from fake_server.errors import bad_request, forbidden, not_found
+from fake_server.framework import ApiRequest, ApiResponse, Handler, Router, ok
 from fake_server.routes.control_desktop import desktop_router
 from fake_server.state import State
 

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
-from fake_server.api import ApiRequest, ApiResponse, Handler, Router, ok
 from fake_server.desktop.filesystem import FsError
 from fake_server.desktop.processes import ProcessError
 from fake_server.errors import bad_request, not_found
+from fake_server.framework import ApiRequest, ApiResponse, Handler, Router, ok
 from fake_server.handle import DesktopHandle
 from fake_server.state import State
 

@@ -6,9 +6,9 @@ import mimetypes
 import posixpath
 from urllib.parse import quote
 
-from fake_server.api import ApiRequest, ApiResponse, Body, Query, Router, ok
 from fake_server.desktop.filesystem import HOME, FileSystem, FsError
 from fake_server.errors import ApiError, bad_request, forbidden, not_found
+from fake_server.framework import ApiRequest, ApiResponse, Body, Query, Router, ok
 from fake_server.models import ExportRequest, FileIdQuery, FilesQuery, Request
 from fake_server.multipart import parse_multipart
 from fake_server.routes.computers import key_of

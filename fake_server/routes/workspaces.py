@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fake_server import openapi
-from fake_server.api import ApiRequest, ApiResponse, Body, Router, ok
+from fake_server.framework import ApiRequest, ApiResponse, Body, Router, ok
 from fake_server.models import WorkspaceCreate, WorkspaceOut
 from fake_server.state import ApiKey, State
 from fake_server.views import workspace_out

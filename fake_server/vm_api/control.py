@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, StrictBool
 
-from fake_server.api import ApiRequest, ApiResponse, Router, ok
+from fake_server.framework import ApiRequest, ApiResponse, Router, ok
 from fake_server.state import State
 
 if TYPE_CHECKING:

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from starlette.routing import compile_path
 
-from fake_server.api import ApiRequest, ApiResponse, Route, Router, dump
 from fake_server.dispatch import fault_error
 from fake_server.errors import ApiError
+from fake_server.framework import ApiRequest, ApiResponse, Route, Router, dump
 from fake_server.models import VmScreenshotOut
 from fake_server.state import ApiKey, Computer, State
 from fake_server.vm_api.address import instance_of_host
@@ -205,7 +205,7 @@ class VmDispatcher:
                     key=ApiKey("vm:" + computer.id, computer.account_id),
                 )
                 # a long bash/exec yields this lock as it runs: the platform handler
-                # wraps its run in shell_cooperative.cooperative, which releases every
+                # wraps its run in desktop.cooperative.cooperative, which releases every
                 # level this thread holds (this one included)
                 return route.handler(state, request)
         except ApiError as error:

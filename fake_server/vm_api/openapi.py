@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fake_server.api import Router
+from fake_server.framework import Router
 from fake_server.vm_api.dispatch import vm_router
 
 VM_SERVER: dict[str, Any] = {

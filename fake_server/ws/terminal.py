@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from fake_server.desktop.cooperative import cooperative
 from fake_server.desktop.filesystem import HOME
 from fake_server.desktop.shell import ShellSession
-from fake_server.desktop.shell_cooperative import cooperative
 from fake_server.state import Computer
 from fake_server.ws.common import CLOSE_NORMAL, open_desktop_socket
 

@@ -15,8 +15,8 @@ import pytest
 
 from fake_server import FakeOrgo
 from fake_server.__main__ import main
-from fake_server.control import redact
 from fake_server.control_access import ControlAccess
+from fake_server.request_log import redact
 from fake_server.serving import off_loopback_warning
 
 

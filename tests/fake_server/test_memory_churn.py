@@ -20,9 +20,9 @@ import pytest
 import websocket
 
 from fake_server import FakeOrgo
-from fake_server.api import ApiResponse
-from fake_server.control import RATE_KEYS_PRUNE_AT, RateLimit
 from fake_server.desktop.desktop import Desktop
+from fake_server.faults import RATE_KEYS_PRUNE_AT, RateLimit
+from fake_server.framework import ApiResponse
 from fake_server.ws.hub import MAX_CLOSED_HISTORY, EventConnection, EventHub
 
 API = "https://www.orgo.ai/api"

@@ -39,7 +39,7 @@ from schemathesis.specs.openapi.checks import (
 
 from fake_server import FakeOrgo
 from fake_server.agent.openapi import agent_routes
-from fake_server.api import ApiResponse, Route, Router
+from fake_server.framework import ApiResponse, Route, Router
 from fake_server.openapi import build_document
 from fake_server.openapi import document as served_document
 from fake_server.routes import api_router

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from fake_server import FakeOrgo
-from fake_server.api import Route
+from fake_server.framework import Route
 from fake_server.routes import api_router
 
 API = "https://www.orgo.ai/api"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 
 from fake_server import FakeOrgo
-from fake_server.control import MAX_BODY_BYTES, MAX_TOTAL_BYTES, RequestLog
+from fake_server.request_log import MAX_BODY_BYTES, MAX_TOTAL_BYTES, RequestLog
 
 API = "https://www.orgo.ai/api"
 TEN_MB = 10 * 1024 * 1024

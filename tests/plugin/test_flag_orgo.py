@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from orgo_helpers import StandaloneFake, live_args, run, run_subprocess, write_ini
 
-from fake_server.control import redact
+from fake_server.request_log import redact
 
 USES_COMPUTER = """
     def test_one(orgo_computer):

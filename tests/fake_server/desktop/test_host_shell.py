@@ -11,9 +11,9 @@ import pytest
 
 from fake_server.desktop import shell as shell_module
 from fake_server.desktop.filesystem import HOME, FileSystem
-from fake_server.desktop.host_shell import HostShell
 from fake_server.desktop.processes import ProcessTable
 from fake_server.desktop.shell import Shell, ShellSession
+from fake_server.desktop.shell.host import HostShell
 
 
 @pytest.fixture

@@ -50,7 +50,8 @@ HAPPY: list[tuple[str, str]] = [
         "{'a': 1, 'b': 2, 'c': 3} ['a', 'b', 'c'] 0\n",
     ),
     (
-        "total = 0\nfor i in range(5):\n    if i % 2:\n        continue\n    total += i\nprint(total)",
+        "total = 0\nfor i in range(5):\n    if i % 2:\n        continue\n"
+        "    total += i\nprint(total)",
         "6\n",
     ),
     ("n = 0\nwhile True:\n    n += 1\n    if n == 3:\n        break\nprint(n)", "3\n"),

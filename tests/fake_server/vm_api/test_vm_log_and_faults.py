@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from fake_server import FakeOrgo
-from fake_server.control import redact
+from fake_server.request_log import redact
 from tests.fake_server.vm_api.conftest import Served
 
 

@@ -17,10 +17,10 @@ honest; it is not a security sandbox against hostile code.
 
 This module is the public face: it parses a program, runs it and reports how
 it ended. The interpreter is split by concern:
-:mod:`~fake_server.desktop.python_eval_statements` (statements),
-:mod:`~fake_server.desktop.python_eval_expressions` (expressions, names, calls),
-:mod:`~fake_server.desktop.python_eval_values` (modules, files, functions, scopes)
-and :mod:`~fake_server.desktop.python_eval_library` (builtins and stdlib stand-ins).
+:mod:`~fake_server.desktop.python_eval.statements` (statements),
+:mod:`~fake_server.desktop.python_eval.expressions` (expressions, names, calls),
+:mod:`~fake_server.desktop.python_eval.values` (modules, files, functions, scopes)
+and :mod:`~fake_server.desktop.python_eval.library` (builtins and stdlib stand-ins).
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ from dataclasses import dataclass
 from typing import Final
 
 from fake_server.desktop.filesystem import HOME, FileSystem, FsError
-from fake_server.desktop.python_eval_expressions import TimedOut
-from fake_server.desktop.python_eval_library import Host
-from fake_server.desktop.python_eval_memory import DEFAULT_MAX_BYTES
-from fake_server.desktop.python_eval_regex import RegexTimeout
-from fake_server.desktop.python_eval_statements import Interpreter
+from fake_server.desktop.python_eval.expressions import TimedOut
+from fake_server.desktop.python_eval.library import Host
+from fake_server.desktop.python_eval.memory import DEFAULT_MAX_BYTES
+from fake_server.desktop.python_eval.regex import RegexTimeout
+from fake_server.desktop.python_eval.statements import Interpreter
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

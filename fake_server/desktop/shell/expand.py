@@ -4,8 +4,8 @@ In bash's order: braces (``a{b,c}``, ``{1..3}``), ``~``, parameters
 (``$x``, ``${x:-default}``, ``${x#pat}``, ``${x/a/b}``, ...), command
 substitution (``$(...)``, run in a subshell), arithmetic (``$((...))``), word
 splitting of unquoted results, then globbing against the simulated disk. Quoted
-parts (see :class:`~fake_server.desktop.shell_syntax.Part`) skip splitting and
-globbing. Errors raise :class:`~fake_server.desktop.shell_runtime.ExpansionError`.
+parts (see :class:`~fake_server.desktop.shell.syntax.Part`) skip splitting and
+globbing. Errors raise :class:`~fake_server.desktop.shell.runtime.ExpansionError`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 from fake_server.desktop.filesystem import HOME, FileSystem
-from fake_server.desktop.shell_runtime import Buffer, ExpansionError, Io
-from fake_server.desktop.shell_session import SHELL_PID, ShellSession
-from fake_server.desktop.shell_syntax import (
+from fake_server.desktop.shell.runtime import Buffer, ExpansionError, Io
+from fake_server.desktop.shell.session import SHELL_PID, ShellSession
+from fake_server.desktop.shell.syntax import (
     ASSIGNMENT_RE,
     NAME_RE,
     Part,

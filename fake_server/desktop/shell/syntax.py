@@ -1,11 +1,11 @@
 """Bash syntax for the simulated shell: a quote-aware lexer (the grammar is in
-:mod:`~fake_server.desktop.shell_parser`).
+:mod:`~fake_server.desktop.shell.parser`).
 
 Command lines are tokenised here rather than by :mod:`shlex`: shlex drops the
 quoting, and bash needs it to know that ``'$HOME'`` is not expanded and that
 ``">"`` is an argument, not a redirection. So a word is kept as a tuple of
 :class:`Part` pieces that remember how they were quoted, and expansion
-(:mod:`fake_server.desktop.shell_expand`) decides later what each piece becomes.
+(:mod:`fake_server.desktop.shell.expand`) decides later what each piece becomes.
 
 Here-documents are read here too: the operator yields a :class:`HereDoc`
 whose body is filled when the lexer reaches the end of its line. Syntax errors

@@ -8,21 +8,21 @@ change listeners fire. Valid bash it cannot do is answered with a clear
 "not supported" message (exit 2), an unknown program with "command not found"
 (exit 127), rather than a silent wrong answer, and
 scripted answers (:meth:`SimulatedShell.script`) let a test supply output for
-any command it expects. :class:`~fake_server.desktop.host_shell.HostShell` is
+any command it expects. :class:`~fake_server.desktop.shell.host.HostShell` is
 the explicit opt-in to real ``bash``/``python3``.
 
 This module is the public face; the simulation is split by concern:
-:mod:`~fake_server.desktop.shell_syntax` (lexer), :mod:`~fake_server.desktop.shell_parser`
-(grammar), :mod:`~fake_server.desktop.shell_flow` (compound commands),
-:mod:`~fake_server.desktop.shell_redirect`, :mod:`~fake_server.desktop.shell_cooperative`
+:mod:`~fake_server.desktop.shell.syntax` (lexer), :mod:`~fake_server.desktop.shell.parser`
+(grammar), :mod:`~fake_server.desktop.shell.flow` (compound commands),
+:mod:`~fake_server.desktop.shell.redirect`, :mod:`~fake_server.desktop.cooperative`
 (long runs share the fake),
-:mod:`~fake_server.desktop.shell_expand` (word expansion),
-:mod:`~fake_server.desktop.shell_interpreter` (pipelines, redirections, dispatch),
-:mod:`~fake_server.desktop.shell_runtime` (the contract commands are written against)
-and the commands in :mod:`~fake_server.desktop.shell_builtins`,
-:mod:`~fake_server.desktop.shell_control`, :mod:`~fake_server.desktop.shell_edit`,
-:mod:`~fake_server.desktop.shell_files`, :mod:`~fake_server.desktop.shell_system`,
-:mod:`~fake_server.desktop.shell_text` and :mod:`~fake_server.desktop.shell_tools`.
+:mod:`~fake_server.desktop.shell.expand` (word expansion),
+:mod:`~fake_server.desktop.shell.interpreter` (pipelines, redirections, dispatch),
+:mod:`~fake_server.desktop.shell.runtime` (the contract commands are written against)
+and the commands in :mod:`~fake_server.desktop.shell.builtins`,
+:mod:`~fake_server.desktop.shell.control`, :mod:`~fake_server.desktop.shell.edit`,
+:mod:`~fake_server.desktop.shell.files`, :mod:`~fake_server.desktop.shell.system`,
+:mod:`~fake_server.desktop.shell.text` and :mod:`~fake_server.desktop.shell.tools`.
 """
 
 from __future__ import annotations
@@ -40,13 +40,13 @@ from fake_server.desktop.python_eval import (
     PythonResult,
     SimulatedPython,
 )
-from fake_server.desktop.shell_interpreter import Bash, Budget
-from fake_server.desktop.shell_session import TIMEOUT_EXIT_CODE as TIMEOUT_EXIT_CODE
-from fake_server.desktop.shell_session import USER as USER
-from fake_server.desktop.shell_session import CommandResult, ShellSession, default_env
+from fake_server.desktop.shell.interpreter import Bash, Budget
+from fake_server.desktop.shell.session import TIMEOUT_EXIT_CODE as TIMEOUT_EXIT_CODE
+from fake_server.desktop.shell.session import USER as USER
+from fake_server.desktop.shell.session import CommandResult, ShellSession, default_env
 
 if TYPE_CHECKING:
-    from fake_server.desktop.host_shell import HostShell
+    from fake_server.desktop.shell.host import HostShell
 
 __all__ = [
     "CommandResult",
@@ -67,7 +67,7 @@ SideEffect = Callable[[FileSystem, ProcessTable], None]
 def __getattr__(name: str) -> Any:
     """``HostShell`` lives in its own module; load it only when someone asks for it."""
     if name == "HostShell":
-        from fake_server.desktop.host_shell import HostShell
+        from fake_server.desktop.shell.host import HostShell
 
         return HostShell
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,7 +21,7 @@ import shlex
 import tarfile
 
 from fake_server.desktop.filesystem import FsError
-from fake_server.desktop.shell_runtime import (
+from fake_server.desktop.shell.runtime import (
     Builtin,
     Context,
     Io,

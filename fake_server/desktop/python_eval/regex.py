@@ -4,7 +4,7 @@ CPython's ``re`` holds the GIL for as long as a match runs, so one catastrophic
 pattern (``re.match('(a+)+$', 'a' * 34 + 'b')``) would freeze every thread of
 the fake. ``regex`` speaks the same language, stops at a ``timeout`` and, with
 ``concurrent=True``, frees the GIL; matches also run outside the fake's lock
-(:func:`~fake_server.desktop.shell_cooperative.unlocked`). A match that outlives
+(:func:`~fake_server.desktop.cooperative.unlocked`). A match that outlives
 the run's deadline ends the run as a timeout, like any other runaway loop.
 """
 
@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import regex
 
-from fake_server.desktop import shell_cooperative
+from fake_server.desktop import cooperative
 
 # fmt: off
 FUNCTIONS: Final = ("search", "match", "fullmatch", "findall", "finditer", "sub", "subn", "split")
@@ -36,7 +36,7 @@ def bounded(call: Callable[..., Any], deadline: Callable[[], float | None]) -> C
     def run(*args: Any, **kwargs: Any) -> Any:
         moment = deadline()
         timeout = None if moment is None else max(moment - time.monotonic(), 0.001)
-        with shell_cooperative.unlocked():
+        with cooperative.unlocked():
             try:
                 result = call(*args, timeout=timeout, concurrent=True, **kwargs)
                 if call.__name__ == "finditer":

@@ -4,7 +4,7 @@ Session state (``cd``, ``pwd``, ``export``, ``declare``, ``unset``, ``env``,
 ``printenv``, ``exit``), conditions (``true``, ``false``, ``test``/``[``),
 lookup (``which``, ``command``) and running other code (``source``/``.``,
 ``bash``/``sh``, ``python3``/``python``), which goes back through the
-interpreter via :class:`~fake_server.desktop.shell_runtime.Context`.
+interpreter via :class:`~fake_server.desktop.shell.runtime.Context`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Final
 
 from fake_server.desktop.filesystem import HOME, NO_SUCH_FILE, NOT_A_DIRECTORY, FsError
-from fake_server.desktop.shell_runtime import (
+from fake_server.desktop.shell.runtime import (
     SHELL_BUILTINS,
     SHELL_ONLY,
     Builtin,
@@ -26,7 +26,7 @@ from fake_server.desktop.shell_runtime import (
     decode,
     registrar,
 )
-from fake_server.desktop.shell_syntax import ASSIGNMENT_RE, NAME_RE
+from fake_server.desktop.shell.syntax import ASSIGNMENT_RE, NAME_RE
 
 COMMANDS: dict[str, Builtin] = {}
 command = registrar(COMMANDS)

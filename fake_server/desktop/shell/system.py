@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from fake_server.desktop.processes import ProcessError
-from fake_server.desktop.shell_runtime import (
+from fake_server.desktop.shell.runtime import (
     Builtin,
     Context,
     Io,
@@ -19,7 +19,7 @@ from fake_server.desktop.shell_runtime import (
     options,
     registrar,
 )
-from fake_server.desktop.shell_session import SHELL_PID, USER
+from fake_server.desktop.shell.session import SHELL_PID, USER
 
 COMMANDS: dict[str, Builtin] = {}
 command = registrar(COMMANDS)

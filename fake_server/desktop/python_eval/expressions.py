@@ -3,7 +3,7 @@
 It also owns what expressions and statements share: the step budget
 (:meth:`Evaluator.tick`), name lookup and assignment, calls into user functions
 and the control-flow signals. Statements are added by the subclass
-:class:`~fake_server.desktop.python_eval_statements.Interpreter`; a function
+:class:`~fake_server.desktop.python_eval.statements.Interpreter`; a function
 body is a statement list, so :meth:`Evaluator.exec_block` is left to it.
 
 Attribute access goes through an allowlist (:meth:`Evaluator.get_attr`): plain
@@ -21,7 +21,8 @@ import types
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Final, cast
 
-from fake_server.desktop.python_eval_library import (
+from fake_server.desktop.cooperative import yield_now
+from fake_server.desktop.python_eval.library import (
     ALL_CONSUMERS,
     Host,
     guard_binop,
@@ -29,15 +30,15 @@ from fake_server.desktop.python_eval_library import (
     safe_format,
     safe_format_map,
 )
-from fake_server.desktop.python_eval_memory import (
+from fake_server.desktop.python_eval.memory import (
     DEFAULT_MAX_BYTES,
     check_binop,
     check_call,
     check_format_widths,
     check_result,
 )
-from fake_server.desktop.python_eval_regex import MATCH_TYPE, PATTERN_TYPE, pattern_attr
-from fake_server.desktop.python_eval_values import (
+from fake_server.desktop.python_eval.regex import MATCH_TYPE, PATTERN_TYPE, pattern_attr
+from fake_server.desktop.python_eval.values import (
     Scope,
     _Function,
     _Module,
@@ -45,7 +46,6 @@ from fake_server.desktop.python_eval_values import (
     _Stream,
     bind_arguments,
 )
-from fake_server.desktop.shell_cooperative import yield_now
 
 MAX_CALL_DEPTH: Final = 100
 

@@ -20,10 +20,10 @@ import string
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
-from fake_server.desktop import python_eval_regex
 from fake_server.desktop.filesystem import HOME, FileSystem, FsError
-from fake_server.desktop.python_eval_memory import DEFAULT_MAX_BYTES, check_format_widths
-from fake_server.desktop.python_eval_values import _Module, _SimFile, _Stream
+from fake_server.desktop.python_eval import regex
+from fake_server.desktop.python_eval.memory import DEFAULT_MAX_BYTES, check_format_widths
+from fake_server.desktop.python_eval.values import _Module, _SimFile, _Stream
 
 #: Largest sequence a single ``*`` may build, and largest int ``**``/``<<`` may build (bits).
 MAX_SEQUENCE: Final = 10_000_000
@@ -213,7 +213,7 @@ def make_modules(host: Host) -> dict[str, _Module]:
         "math": _Module("math", {
             name: getattr(math, name) for name in dir(math) if not name.startswith("_")
         }),
-        "re": _Module("re", python_eval_regex.module_attrs(lambda: host.deadline)),
+        "re": _Module("re", regex.module_attrs(lambda: host.deadline)),
         "time": _Module("time", {"sleep": sleep}),
         "sys": _Module("sys", {
             "stdout": std, "stderr": std, "argv": ["-c"], "platform": "linux",

@@ -5,14 +5,14 @@
 ``eval "$(...)"``, the official MCP server's wrapper, works and an ``eval``
 loop ends with bash's nesting error rather than a crash); the others act on
 the session or unwind through the exceptions in
-:mod:`~fake_server.desktop.shell_runtime`.
+:mod:`~fake_server.desktop.shell.runtime`.
 """
 
 from __future__ import annotations
 
 import re
 
-from fake_server.desktop.shell_runtime import (
+from fake_server.desktop.shell.runtime import (
     Builtin,
     Context,
     FunctionReturn,
@@ -21,7 +21,7 @@ from fake_server.desktop.shell_runtime import (
     Reader,
     registrar,
 )
-from fake_server.desktop.shell_syntax import NAME_RE
+from fake_server.desktop.shell.syntax import NAME_RE
 
 COMMANDS: dict[str, Builtin] = {}
 command = registrar(COMMANDS)

@@ -1,9 +1,9 @@
 """Compound commands of the simulated shell: ``if``, loops, ``case``, groups, ``[[ ]]``, functions.
 
-The interpreter (:class:`~fake_server.desktop.shell_interpreter.Bash`) hands
+The interpreter (:class:`~fake_server.desktop.shell.interpreter.Bash`) hands
 every node that is not a simple command to :func:`run_node`. Loops check the
 run's wall-clock deadline on every turn (so ``while true; do :; done`` ends at
-the timeout) and share one stdin :class:`~fake_server.desktop.shell_runtime.Reader`,
+the timeout) and share one stdin :class:`~fake_server.desktop.shell.runtime.Reader`,
 so ``while read line`` walks its input line by line.
 """
 
@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from fake_server.desktop import shell_cooperative
-from fake_server.desktop.shell_builtins import file_test, int_compare
-from fake_server.desktop.shell_parser import (
+from fake_server.desktop import cooperative
+from fake_server.desktop.shell.builtins import file_test, int_compare
+from fake_server.desktop.shell.parser import (
     Case,
     Conditional,
     For,
@@ -28,11 +28,11 @@ from fake_server.desktop.shell_parser import (
     Negated,
     Node,
 )
-from fake_server.desktop.shell_runtime import ExpansionError, Io, LoopControl, ShellExit
-from fake_server.desktop.shell_syntax import Word
+from fake_server.desktop.shell.runtime import ExpansionError, Io, LoopControl, ShellExit
+from fake_server.desktop.shell.syntax import Word
 
 if TYPE_CHECKING:
-    from fake_server.desktop.shell_interpreter import Bash
+    from fake_server.desktop.shell.interpreter import Bash
 
 REGEX_TIMEOUT_MESSAGE = "regular expression took too long"
 
@@ -224,7 +224,7 @@ class _Cond:
             return matched if op != "!=" else not matched
         right = self.text(right_item)
         if op == "=~":
-            with shell_cooperative.unlocked():
+            with cooperative.unlocked():
                 try:
                     found = regex.search(right, left, timeout=_remaining(self.bash))
                 except regex.error as exc:

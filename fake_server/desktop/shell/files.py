@@ -21,7 +21,7 @@ from fake_server.desktop.filesystem import (
     FileSystem,
     FsError,
 )
-from fake_server.desktop.shell_runtime import (
+from fake_server.desktop.shell.runtime import (
     Builtin,
     Context,
     Io,
@@ -30,7 +30,7 @@ from fake_server.desktop.shell_runtime import (
     options,
     registrar,
 )
-from fake_server.desktop.shell_session import USER
+from fake_server.desktop.shell.session import USER
 
 COMMANDS: dict[str, Builtin] = {}
 command = registrar(COMMANDS)

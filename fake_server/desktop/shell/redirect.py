@@ -1,9 +1,9 @@
 """Redirections of the simulated shell: ``>``, ``>>``, ``<``, ``2>&1``, ``&>``, ``>&-``,
 here-documents and here-strings, applied left to right for one command.
 
-Output bound for a file is collected in a :class:`~fake_server.desktop.shell_runtime.FileSink`
+Output bound for a file is collected in a :class:`~fake_server.desktop.shell.runtime.FileSink`
 and written when the command ends (one change notification per redirection); the
-interpreter (:class:`~fake_server.desktop.shell_interpreter.Bash`) does that writing.
+interpreter (:class:`~fake_server.desktop.shell.interpreter.Bash`) does that writing.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import posixpath
 from typing import TYPE_CHECKING
 
 from fake_server.desktop.filesystem import IS_A_DIRECTORY, NO_SUCH_FILE, NOT_A_DIRECTORY, FsError
-from fake_server.desktop.shell_parser import Redirect
-from fake_server.desktop.shell_runtime import Discard, ExpansionError, FileSink, Io, Sink, decode
-from fake_server.desktop.shell_syntax import HereDoc
+from fake_server.desktop.shell.parser import Redirect
+from fake_server.desktop.shell.runtime import Discard, ExpansionError, FileSink, Io, Sink, decode
+from fake_server.desktop.shell.syntax import HereDoc
 
 if TYPE_CHECKING:
-    from fake_server.desktop.shell_interpreter import Bash
+    from fake_server.desktop.shell.interpreter import Bash
 
 
 def redirect(bash: Bash, redirs: list[Redirect], io: Io) -> tuple[Io | None, list[FileSink]]:

@@ -2,9 +2,9 @@
 
 A command is a plain function ``(ctx, argv, io, env) -> exit status``. ``ctx``
 is the running interpreter seen through the :class:`Context` protocol, so the
-command modules (:mod:`~fake_server.desktop.shell_builtins`,
-:mod:`~fake_server.desktop.shell_files`, :mod:`~fake_server.desktop.shell_system`,
-:mod:`~fake_server.desktop.shell_text`) never import the interpreter, and the
+command modules (:mod:`~fake_server.desktop.shell.builtins`,
+:mod:`~fake_server.desktop.shell.files`, :mod:`~fake_server.desktop.shell.system`,
+:mod:`~fake_server.desktop.shell.text`) never import the interpreter, and the
 interpreter finds them through the tables they register with :func:`registrar`.
 
 Also here: the output sinks a command writes to, the exceptions that carry
@@ -20,7 +20,7 @@ from typing import Final, Protocol
 
 from fake_server.desktop.filesystem import FileSystem
 from fake_server.desktop.processes import ProcessTable
-from fake_server.desktop.shell_session import ShellSession
+from fake_server.desktop.shell.session import ShellSession
 
 #: Builtins with no program of the same name in /usr/bin.
 SHELL_ONLY: Final = frozenset(

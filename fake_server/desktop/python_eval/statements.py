@@ -5,7 +5,7 @@ Each supported statement has a ``_stmt_<NodeName>`` handler; anything else
 naming the construct. ``try``/``except`` catch the program's own exceptions
 but never the interpreter's control-flow signals; ``with`` works on files;
 ``import`` finds only the modules from
-:func:`~fake_server.desktop.python_eval_library.make_modules`.
+:func:`~fake_server.desktop.python_eval.library.make_modules`.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from fake_server.desktop.python_eval_expressions import (
+from fake_server.desktop.python_eval.expressions import (
     Break,
     Continue,
     Evaluator,
     Return,
     Signal,
 )
-from fake_server.desktop.python_eval_library import Host, make_modules
-from fake_server.desktop.python_eval_values import Scope, _Module, _SimFile
+from fake_server.desktop.python_eval.library import Host, make_modules
+from fake_server.desktop.python_eval.values import Scope, _Module, _SimFile
 
 
 def _as_exception(value: Any) -> BaseException:

@@ -1,13 +1,13 @@
 """The simulated shell's interpreter: runs parsed command lines against one session.
 
-:class:`Bash` walks what :mod:`~fake_server.desktop.shell_syntax` parsed: and-or
+:class:`Bash` walks what :mod:`~fake_server.desktop.shell.syntax` parsed: and-or
 lists, pipelines (each element's output buffered into the next one's stdin),
 background jobs (a named process appears; the command itself does not run),
 assignments and redirections, then hands each simple command to a function
 from :data:`COMMANDS`, to a script or Python file on the simulated disk, or
 answers ``command not found``. Word expansion is delegated to
-:class:`~fake_server.desktop.shell_expand.Expander`; the commands see the
-interpreter through :class:`~fake_server.desktop.shell_runtime.Context`.
+:class:`~fake_server.desktop.shell.expand.Expander`; the commands see the
+interpreter through :class:`~fake_server.desktop.shell.runtime.Context`.
 """
 
 from __future__ import annotations
@@ -18,27 +18,27 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final, Protocol
 
-from fake_server.desktop import (
-    shell_builtins,
-    shell_control,
-    shell_edit,
-    shell_files,
-    shell_flow,
-    shell_redirect,
-    shell_system,
-    shell_text,
-    shell_tools,
-)
+from fake_server.desktop.cooperative import yield_now
 from fake_server.desktop.filesystem import (
     FileSystem,
     FsError,
 )
 from fake_server.desktop.processes import ProcessTable
 from fake_server.desktop.python_eval import PythonResult
-from fake_server.desktop.shell_cooperative import yield_now
-from fake_server.desktop.shell_expand import Expander
-from fake_server.desktop.shell_parser import AndOr, Body, Command, Function, Node, Redirect, parse
-from fake_server.desktop.shell_runtime import (
+from fake_server.desktop.shell import (
+    builtins,
+    control,
+    edit,
+    files,
+    flow,
+    redirect,
+    system,
+    text,
+    tools,
+)
+from fake_server.desktop.shell.expand import Expander
+from fake_server.desktop.shell.parser import AndOr, Body, Command, Function, Node, Redirect, parse
+from fake_server.desktop.shell.runtime import (
     SHELL_ONLY,
     Buffer,
     Builtin,
@@ -53,8 +53,8 @@ from fake_server.desktop.shell_runtime import (
     UsageError,
     decode,
 )
-from fake_server.desktop.shell_session import TIMEOUT_EXIT_CODE, CommandResult, ShellSession
-from fake_server.desktop.shell_syntax import (
+from fake_server.desktop.shell.session import TIMEOUT_EXIT_CODE, CommandResult, ShellSession
+from fake_server.desktop.shell.syntax import (
     ASSIGNMENT_RE,
     ShellSyntaxError,
     Unsupported,
@@ -65,13 +65,13 @@ from fake_server.desktop.shell_syntax import (
 MAX_NESTING: Final = 48
 #: Every command the simulated shell knows, by name.
 COMMANDS: Final[Mapping[str, Builtin]] = {
-    **shell_builtins.COMMANDS,
-    **shell_files.COMMANDS,
-    **shell_system.COMMANDS,
-    **shell_text.COMMANDS,
-    **shell_control.COMMANDS,
-    **shell_edit.COMMANDS,
-    **shell_tools.COMMANDS,
+    **builtins.COMMANDS,
+    **files.COMMANDS,
+    **system.COMMANDS,
+    **text.COMMANDS,
+    **control.COMMANDS,
+    **edit.COMMANDS,
+    **tools.COMMANDS,
 }
 
 
@@ -202,7 +202,7 @@ class Bash:
     def call_function(self, function: Function, argv: list[str], io: Io) -> int:
         def body() -> int:
             try:
-                return shell_flow.run_node(self, function.body, io)
+                return flow.run_node(self, function.body, io)
             except FunctionReturn as exc:
                 return self.finish(exc.code)
 
@@ -291,7 +291,7 @@ class Bash:
         try:
             if isinstance(node, Command):
                 return self.run_simple(node, io)
-            return shell_flow.run_node(self, node, io)
+            return flow.run_node(self, node, io)
         except ExpansionError as exc:
             io.err.write(f"bash: {exc}\n")
             return 1
@@ -427,7 +427,7 @@ class Bash:
 
     def redirect(self, redirs: list[Redirect], io: Io) -> tuple[Io | None, list[FileSink]]:
         """Apply redirections left to right; None (after printing why) when one fails."""
-        return shell_redirect.redirect(self, redirs, io)
+        return redirect.redirect(self, redirs, io)
 
     # -- helpers ------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 ``-e``), ``tr`` (sets, ranges, ``-d``, ``-s``) and ``cut`` (``-d``/``-f``, ``-c``).
 
 Patterns are matched with the ``regex`` package under the run's deadline and
-outside the fake's lock (see :mod:`~fake_server.desktop.shell_cooperative`),
+outside the fake's lock (see :mod:`~fake_server.desktop.cooperative`),
 so a catastrophic pattern ends at the timeout and never stalls other clients.
 """
 
@@ -13,9 +13,9 @@ from typing import Any
 
 import regex
 
-from fake_server.desktop import shell_cooperative
+from fake_server.desktop import cooperative
 from fake_server.desktop.filesystem import FsError
-from fake_server.desktop.shell_runtime import (
+from fake_server.desktop.shell.runtime import (
     Builtin,
     Context,
     Io,
@@ -24,7 +24,7 @@ from fake_server.desktop.shell_runtime import (
     decode,
     registrar,
 )
-from fake_server.desktop.shell_syntax import decode_escapes
+from fake_server.desktop.shell.syntax import decode_escapes
 
 COMMANDS: dict[str, Builtin] = {}
 command = registrar(COMMANDS)
@@ -50,7 +50,7 @@ def run_regex(ctx: Context, call: Any, *args: Any, **kwargs: Any) -> Any:
     """Call a ``regex`` function under the run's deadline, without the fake's lock."""
     deadline = ctx.deadline()
     timeout = None if deadline is None else max(deadline - time.monotonic(), 0.001)
-    with shell_cooperative.unlocked():
+    with cooperative.unlocked():
         try:
             return call(*args, timeout=timeout, concurrent=True, **kwargs)
         except TimeoutError:

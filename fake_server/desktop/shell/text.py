@@ -2,7 +2,7 @@
 (``head``, ``tail``, ``wc``, ``grep``, ``sort``, ``uniq``) read files or stdin.
 
 Each mimics the GNU tool's output and error wording for the options it
-accepts; unknown options fail (see :func:`~fake_server.desktop.shell_runtime.options`)
+accepts; unknown options fail (see :func:`~fake_server.desktop.shell.runtime.options`)
 rather than being silently ignored.
 """
 
@@ -16,9 +16,9 @@ from typing import Any, Final
 import regex
 
 from fake_server.desktop.filesystem import FsError
-from fake_server.desktop.shell_edit import bre_to_python, run_regex
-from fake_server.desktop.shell_runtime import Builtin, Context, Io, decode, options, registrar
-from fake_server.desktop.shell_syntax import decode_escapes
+from fake_server.desktop.shell.edit import bre_to_python, run_regex
+from fake_server.desktop.shell.runtime import Builtin, Context, Io, decode, options, registrar
+from fake_server.desktop.shell.syntax import decode_escapes
 
 COMMANDS: dict[str, Builtin] = {}
 command = registrar(COMMANDS)

@@ -2,7 +2,7 @@
 
 These types sit below everything else in the shell: the public front end
 (:mod:`fake_server.desktop.shell`), the interpreter, the commands and
-:class:`~fake_server.desktop.host_shell.HostShell` all share them, so they live
+:class:`~fake_server.desktop.shell.host.HostShell` all share them, so they live
 apart to keep those modules free of import cycles.
 """
 

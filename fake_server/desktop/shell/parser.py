@@ -1,12 +1,12 @@
 """Bash grammar for the simulated shell: lexed tokens into lists, pipelines and compound commands.
 
-:mod:`~fake_server.desktop.shell_syntax` turns text into tokens; this module
+:mod:`~fake_server.desktop.shell.syntax` turns text into tokens; this module
 builds the tree the interpreter walks: and-or lists of pipelines whose elements
 are simple commands or compound ones (``if``, ``while``/``until``, ``for``,
 ``case``, ``{ ...; }``, ``( ... )``, ``[[ ... ]]`` and function definitions),
 each with its redirections. Reserved words count only in command position, as
 in bash, so ``echo done`` prints "done". Errors raise
-:class:`~fake_server.desktop.shell_syntax.ShellSyntaxError` before anything runs.
+:class:`~fake_server.desktop.shell.syntax.ShellSyntaxError` before anything runs.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final
 
-from fake_server.desktop.shell_syntax import (
+from fake_server.desktop.shell.syntax import (
     NAME_RE,
     HereDoc,
     Op,
