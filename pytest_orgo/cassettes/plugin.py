@@ -26,7 +26,7 @@ from pytest_orgo.cassettes.config import RECORD_MODES, InvalidCassetteConfig, me
 from pytest_orgo.cassettes.format import CassetteError
 from pytest_orgo.cassettes.session import CassetteSession
 from pytest_orgo.cassettes.store import safe_name
-from pytest_orgo.cassettes.unused import Usage
+from pytest_orgo.cassettes.unused import Scope, Usage
 
 USAGE_KEY = pytest.StashKey[Usage]()
 COMPUTER_FIXTURES = ("orgo_computer", "orgo_async_computer")
@@ -104,7 +104,7 @@ def _module_name(item: pytest.Item) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     usage = config.stash[USAGE_KEY]
     for item in items:
-        usage.modules.add(_module_name(item))
+        usage.collect(_module_name(item), Path(str(item.path)))
         if not _wants_cassette(item):
             continue
         try:
@@ -280,8 +280,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     usage = config.stash.get(USAGE_KEY, None)
     if usage is None or getattr(config, "workerinput", None) is not None:
         return
-    scan_orphans = all(Path(str(arg).split("::")[0]).is_dir() for arg in config.args)
-    unused = usage.unused(scan_orphans=scan_orphans)
+    unused = usage.unused(Scope.of(config))
     if not unused:
         return
     terminalreporter.write_sep("-", "orgo cassettes")
