@@ -23,7 +23,7 @@ import pytest
 
 from pytest_orgo._paths import display
 from pytest_orgo.cassettes.config import RECORD_MODES, InvalidCassetteConfig, merge
-from pytest_orgo.cassettes.unused import Usage
+from pytest_orgo.cassettes.unused import Scope, Usage
 
 if TYPE_CHECKING:
     from pytest_orgo.cassettes.session import CassetteSession
@@ -119,7 +119,7 @@ def _module_name(item: pytest.Item) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     usage = config.stash[USAGE_KEY]
     for item in items:
-        usage.modules.add(_module_name(item))
+        usage.collect(_module_name(item), Path(str(item.path)))
         if not _wants_cassette(item):
             continue
         try:
@@ -299,8 +299,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     usage = config.stash.get(USAGE_KEY, None)
     if usage is None or getattr(config, "workerinput", None) is not None:
         return
-    scan_orphans = all(Path(str(arg).split("::")[0]).is_dir() for arg in config.args)
-    unused = usage.unused(scan_orphans=scan_orphans)
+    unused = usage.unused(Scope.of(config))
     if not unused:
         return
     terminalreporter.write_sep("-", "orgo cassettes")
