@@ -40,7 +40,9 @@ what="${1:-test}"
 shift || true
 case "$what" in
   examples) exec "$venv/bin/python" -m pytest examples "$@" ;;
-  test)     exec "$venv/bin/python" -m pytest tests "$@" ;;
+  # two xdist workers by default (the suite is xdist-safe, and CI must fit in 15 minutes);
+  # ORGO_TEST_WORKERS=0 runs it in one process, a later -n N wins
+  test)     exec "$venv/bin/python" -m pytest tests -n "${ORGO_TEST_WORKERS:-2}" "$@" ;;
   bench)    exec "$venv/bin/python" -m pytest benchmarks "$@" ;;
   unasync)  if [[ "${1:-}" == "--write" ]]; then exec "$venv/bin/python" scripts/unasync.py
             else exec "$venv/bin/python" scripts/unasync.py --check; fi ;;
