@@ -14,6 +14,10 @@ from typing import Any
 
 import pytest
 
+# numpy (under the fake) refuses a second import in one process, and pytester's in-process
+# runs forget the modules they imported: import the fake once, before any of them
+import fake_server  # noqa: F401
+
 pytest_plugins = ["pytester"]  # the plugin-overhead benchmark runs pytest in pytest
 
 _RESULTS: dict[str, dict[str, Any]] = {}
