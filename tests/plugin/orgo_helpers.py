@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -98,3 +104,48 @@ def closed_port() -> int:
     sock.bind(("127.0.0.1", 0))
     _HELD.append(sock)
     return int(sock.getsockname()[1])
+
+
+def interrupt_while_holding(
+    pytester: pytest.Pytester,
+    fake: StandaloneFake,
+    key: str,
+    *extra: str,
+    while_held: Callable[[], None] = lambda: None,
+) -> tuple[str, str]:
+    """Run the live-mode suite in ``pytester`` as a subprocess, wait until its test wrote
+    the id of the computer it holds to ``has-computer``, call ``while_held``, then send
+    SIGINT: (the run's output, the computer id). The run must end INTERRUPTED."""
+    marker = pytester.path / "has-computer"
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        *FAST,
+        *extra,
+        f"--basetemp={pytester.path / 'basetemp'}",
+        *live_args(fake),
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=pytester.path,
+        env=dict(os.environ, ORGO_API_KEY=key),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not marker.exists():
+            assert process.poll() is None, process.communicate()[0]
+            assert time.monotonic() < deadline, "the test never got its computer"
+            time.sleep(0.05)
+        while_held()
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == pytest.ExitCode.INTERRUPTED, output
+    return output, marker.read_text()

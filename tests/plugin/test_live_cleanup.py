@@ -4,14 +4,10 @@ setup, timed out, or the run was interrupted with Ctrl-C -- and 429s are waited 
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 
 import pytest
-from orgo_helpers import FAST, StandaloneFake, live_args, run_subprocess
+from orgo_helpers import StandaloneFake, interrupt_while_holding, live_args, run_subprocess
 
 
 def _assert_empty(fake: StandaloneFake) -> None:
@@ -93,42 +89,17 @@ def test_ctrl_c_while_a_test_holds_a_computer_leaves_nothing(
             pass
         """
     )
-    marker = pytester.path / "has-computer"
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        *FAST,
-        f"--basetemp={pytester.path / 'basetemp'}",
-        *live_args(fake_api),
-    ]
-    process = subprocess.Popen(
-        command,
-        cwd=pytester.path,
-        env=dict(os.environ, ORGO_API_KEY=live_env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not marker.exists():
-            assert process.poll() is None, process.communicate()[0]
-            assert time.monotonic() < deadline, "the test never got its computer"
-            time.sleep(0.05)
+
+    def holds_one() -> None:
         state = fake_api.state()
         assert (state["workspaces"], state["computers"]) == (1, 1)  # it really holds one
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == pytest.ExitCode.INTERRUPTED, output
+
+    output, computer_id = interrupt_while_holding(
+        pytester, fake_api, live_env, while_held=holds_one
+    )
     assert "KeyboardInterrupt" in output
     # the interrupted run still reports, and the second test never got a computer
     assert "orgo: live mode against " in output and ": 1 computers provisioned" in output
-    computer_id = marker.read_text()
     assert fake_api.requests("DELETE", f"/computers/{computer_id}")
     assert fake_api.computer(computer_id).status_code == 404
     _assert_empty(fake_api)

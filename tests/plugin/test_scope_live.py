@@ -5,15 +5,10 @@ after a failure; kept with --orgo-keep-on-failure; deleted on Ctrl-C; and under 
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-from orgo_helpers import FAST, StandaloneFake, live_args, run_subprocess
+from orgo_helpers import StandaloneFake, interrupt_while_holding, live_args, run_subprocess
 
 RECORD = """
     import json, os
@@ -171,40 +166,13 @@ def test_ctrl_c_deletes_the_shared_computer(
             time.sleep(60)
         """
     )
-    marker = pytester.path / "has-computer"
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        *FAST,
-        "-p",
-        "no:randomly",
-        f"--basetemp={pytester.path / 'basetemp'}",
-        *live_args(fake_api),
-    ]
-    process = subprocess.Popen(
-        command,
-        cwd=pytester.path,
-        env=dict(os.environ, ORGO_API_KEY=live_env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not marker.exists():
-            assert process.poll() is None, process.communicate()[0]
-            assert time.monotonic() < deadline, "the test never got its computer"
-            time.sleep(0.05)
+
+    def holds_one() -> None:
         assert fake_api.state()["computers"] == 1
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == pytest.ExitCode.INTERRUPTED, output
-    computer_id = marker.read_text()
+
+    _, computer_id = interrupt_while_holding(
+        pytester, fake_api, live_env, "-p", "no:randomly", while_held=holds_one
+    )
     assert fake_api.computer(computer_id).status_code == 404
     assert len(fake_api.requests("POST", "/computers")) == 1  # both tests shared it
     _assert_empty(fake_api)
