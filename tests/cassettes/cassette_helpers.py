@@ -77,3 +77,28 @@ def write(
 
 def cassette_json(path: Path) -> dict[str, Any]:
     return dict(json.loads(path.read_text()))
+
+
+def reports(path: Path) -> list[dict[str, object]]:
+    """The JSON lines the inner end-to-end tests wrote (one per test)."""
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def record_live(
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    port: int,
+    url: str,
+    key: str,
+    conftest: str,
+    **modules: str,
+) -> pytest.RunResult:
+    """Write the inner suite and record it in live mode against the standalone fake at
+    ``url`` with ``key`` (every cassette rewritten); the inner tests report to
+    ``recorded.jsonl`` (``E2E_OUT``)."""
+    pytester.makeconftest(conftest)
+    pytester.makepyfile(**modules)
+    monkeypatch.setenv("E2E_PORT", str(port))
+    monkeypatch.setenv("ORGO_API_KEY", key)
+    monkeypatch.setenv("E2E_OUT", str(pytester.path / "recorded.jsonl"))
+    return run_subprocess(pytester, "--orgo", "--orgo-base-url", url, "--orgo-record-mode=all")

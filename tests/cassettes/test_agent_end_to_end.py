@@ -15,10 +15,9 @@ from __future__ import annotations
 import json
 import secrets
 import sys
-from pathlib import Path
 
 import pytest
-from cassette_helpers import run_subprocess
+from cassette_helpers import record_live, reports, run_subprocess
 
 from tests.cassettes.conftest import FakeProcess
 
@@ -103,21 +102,18 @@ def test_streamed_chat_async(request, orgo_computer):
 """
 
 
-def reports(path: Path) -> list[dict[str, object]]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
-
-
 def test_record_agent_sessions_live_then_replay_offline(
     pytester: pytest.Pytester, fake_process: FakeProcess, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytester.makeconftest(INNER_CONFTEST)
-    pytester.makepyfile(test_agent=INNER_TESTS)
     key = f"sk_live_agent_{secrets.token_hex(8)}"
-    monkeypatch.setenv("E2E_PORT", str(fake_process.port))
-    monkeypatch.setenv("ORGO_API_KEY", key)
-    monkeypatch.setenv("E2E_OUT", str(pytester.path / "recorded.jsonl"))
-    recording = run_subprocess(
-        pytester, "--orgo", "--orgo-base-url", fake_process.url, "--orgo-record-mode=all"
+    recording = record_live(
+        pytester,
+        monkeypatch,
+        fake_process.port,
+        fake_process.url,
+        key,
+        INNER_CONFTEST,
+        test_agent=INNER_TESTS,
     )
     recording.assert_outcomes(passed=3)
     assert [r["replaying"] for r in reports(pytester.path / "recorded.jsonl")] == [False] * 3
