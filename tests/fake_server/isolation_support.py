@@ -3,8 +3,11 @@
 A round: another client makes 200 requests, then 200 more while the slow call runs (it
 must still be running when they are done), then 200 after it. The p99 during it is
 compared with the p99 without it, both measured in the same run moments apart: never an
-absolute time. On a shared machine another process can spoil one round's timings either
-way, so :func:`compare` measures a failed round once more and reports every round.
+absolute time. The tests using it are marked ``alone``: ``./dev.sh test`` runs them after
+the parallel run in one process, since on two cores another xdist worker's load slows the
+bystander whenever the slow call holds the other core, which is not what they measure. A
+process outside the suite can still spoil one round's timings either way, so
+:func:`compare` measures a failed round again and reports every round.
 """
 
 from __future__ import annotations
@@ -87,8 +90,7 @@ def measure(
 
 def compare(one_round: Callable[[], Round]) -> list[Round]:
     """Rounds until one keeps the p99 during the slow call within 2x of without (at most
-    three: under ``-n 2`` on two cores the other worker's tests load one of them); asserts
-    the last one does, naming every round's figures."""
+    three); asserts the last one does, naming every round's figures."""
     rounds: list[Round] = []
     for _ in range(3):
         rounds.append(one_round())

@@ -23,6 +23,9 @@ from fake_server import FakeOrgo
 from fake_server.serving import LoopbackServer
 from tests.fake_server.isolation_support import bystander, compare, measure
 
+# run by ./dev.sh test after the parallel run, in one process (see the marker's help)
+pytestmark = pytest.mark.alone
+
 KEY = "sk_vm_isolation"
 SECONDS = 10
 

@@ -9,8 +9,13 @@ taken moments apart on the same machine, never an absolute time. The VM API's ow
 
 from __future__ import annotations
 
+import pytest
+
 from tests.fake_server.desktop.shell.conftest import Computer
 from tests.fake_server.isolation_support import bystander, compare, measure
+
+# run by ./dev.sh test after the parallel run, in one process (see the marker's help)
+pytestmark = pytest.mark.alone
 
 EXEC_SECONDS = 10
 
