@@ -9,13 +9,39 @@ shows only where it happened: a typed character repaints inside its window only.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PIL import Image, ImageDraw, ImageFont
 
-if TYPE_CHECKING:
-    from fake_server.desktop.desktop import Desktop, Window
+
+class Window(Protocol):
+    """What is drawn of a window (:class:`fake_server.desktop.desktop.Window` is one)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def selected(self) -> bool: ...
+
+
+class Desktop(Protocol):
+    """What is drawn of a desktop (:class:`fake_server.desktop.desktop.Desktop` is one):
+    the renderer reads only this, so it never imports the desktop that calls it."""
+
+    @property
+    def powered(self) -> bool: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+    @property
+    def windows(self) -> Sequence[Window]: ...
+    @property
+    def focused(self) -> Window | None: ...
+
 
 TASKBAR_HEIGHT = 32
 TITLE_HEIGHT = 28

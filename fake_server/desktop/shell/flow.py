@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import fnmatch
 import time
-from typing import TYPE_CHECKING
 
 import regex
 
 from fake_server.desktop import cooperative
 from fake_server.desktop.shell.builtins import file_test, int_compare
+from fake_server.desktop.shell.engine import Interpreter
 from fake_server.desktop.shell.parser import (
     Case,
     Conditional,
@@ -31,13 +31,10 @@ from fake_server.desktop.shell.parser import (
 from fake_server.desktop.shell.runtime import ExpansionError, Io, LoopControl, ShellExit
 from fake_server.desktop.shell.syntax import Word
 
-if TYPE_CHECKING:
-    from fake_server.desktop.shell.interpreter import Bash
-
 REGEX_TIMEOUT_MESSAGE = "regular expression took too long"
 
 
-def run_node(bash: Bash, node: Node, io: Io) -> int:
+def run_node(bash: Interpreter, node: Node, io: Io) -> int:
     """Run a compound command (with its redirections) and return its status."""
     if isinstance(node, Function):
         bash.session.functions[node.name] = node
@@ -45,7 +42,7 @@ def run_node(bash: Bash, node: Node, io: Io) -> int:
     return bash.run_redirected(node.redirs, io, lambda inner: _run(bash, node, inner))
 
 
-def _run(bash: Bash, node: Node, io: Io) -> int:
+def _run(bash: Interpreter, node: Node, io: Io) -> int:
     if isinstance(node, Negated):
         return 0 if bash.run_pipeline(node.commands, io) != 0 else 1
     if isinstance(node, If):
@@ -77,7 +74,7 @@ def _run(bash: Bash, node: Node, io: Io) -> int:
     raise AssertionError(f"unknown node {node!r}")  # pragma: no cover
 
 
-def _loop(bash: Bash, node: Loop | For, io: Io) -> int:
+def _loop(bash: Interpreter, node: Loop | For, io: Io) -> int:
     status = 0
     if isinstance(node, For):
         if node.items is None:
@@ -113,7 +110,7 @@ def _loop(bash: Bash, node: Loop | For, io: Io) -> int:
     return bash.finish(status)
 
 
-def _case(bash: Bash, node: Case, io: Io) -> int:
+def _case(bash: Interpreter, node: Case, io: Io) -> int:
     subject = "".join(bash.expander.expand(node.word, io, split=False))
     for patterns, body in node.arms:
         for pattern in patterns:
@@ -122,7 +119,7 @@ def _case(bash: Bash, node: Case, io: Io) -> int:
     return 0
 
 
-def _pattern_text(bash: Bash, word: Word, io: Io) -> str:
+def _pattern_text(bash: Interpreter, word: Word, io: Io) -> str:
     """A pattern word: quoted pieces match literally, unquoted ones as glob."""
     pieces: list[str] = []
     for part in word.parts:
@@ -142,7 +139,7 @@ class _Cond:
     """``[[ ... ]]``: ``!``, ``&&``, ``||``, parentheses, ``-f``-style tests, ``==``/``!=``
     against a glob, ``=~`` (regex), string ``<``/``>`` and the integer comparisons."""
 
-    def __init__(self, bash: Bash, items: list[Word | str], io: Io) -> None:
+    def __init__(self, bash: Interpreter, items: list[Word | str], io: Io) -> None:
         self.bash = bash
         self.items = items
         self.io = io
@@ -242,6 +239,6 @@ class _Cond:
 _BINARY = frozenset({"==", "=", "!=", "=~", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge"})
 
 
-def _remaining(bash: Bash) -> float | None:
-    deadline = bash.budget.deadline
+def _remaining(bash: Interpreter) -> float | None:
+    deadline = bash.deadline()
     return None if deadline is None else max(deadline - time.monotonic(), 0.001)

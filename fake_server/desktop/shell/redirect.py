@@ -9,18 +9,15 @@ interpreter (:class:`~fake_server.desktop.shell.interpreter.Bash`) does that wri
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING
 
 from fake_server.desktop.filesystem import IS_A_DIRECTORY, NO_SUCH_FILE, NOT_A_DIRECTORY, FsError
+from fake_server.desktop.shell.engine import Interpreter
 from fake_server.desktop.shell.parser import Redirect
 from fake_server.desktop.shell.runtime import Discard, ExpansionError, FileSink, Io, Sink, decode
 from fake_server.desktop.shell.syntax import HereDoc
 
-if TYPE_CHECKING:
-    from fake_server.desktop.shell.interpreter import Bash
 
-
-def redirect(bash: Bash, redirs: list[Redirect], io: Io) -> tuple[Io | None, list[FileSink]]:
+def redirect(bash: Interpreter, redirs: list[Redirect], io: Io) -> tuple[Io | None, list[FileSink]]:
     """Apply redirections left to right; None (after printing why) when one fails."""
     fds: dict[int, Sink] = {1: io.out, 2: io.err}
     stdin = io.stdin
@@ -72,7 +69,12 @@ def redirect(bash: Bash, redirs: list[Redirect], io: Io) -> tuple[Io | None, lis
 
 
 def open_output(
-    bash: Bash, target: str, append: bool, fds: dict[int, Sink], io: Io, files: list[FileSink]
+    bash: Interpreter,
+    target: str,
+    append: bool,
+    fds: dict[int, Sink],
+    io: Io,
+    files: list[FileSink],
 ) -> Sink | None:
     special = {"/dev/null": Discard(), "/dev/stdout": fds[1], "/dev/stderr": fds[2]}
     if target in special:
