@@ -7,7 +7,9 @@
 See :class:`FakeOrgo` for the control surface (keys, plan limits, lifecycle, faults).
 """
 
+from fake_server.backend import Backend, Checkpoint
 from fake_server.clock import Clock
+from fake_server.direct import DirectApi
 from fake_server.errors import ApiError
 from fake_server.faults import Fault
 from fake_server.request_log import LoggedRequest
@@ -17,7 +19,10 @@ from fake_server.transport import InMemoryTransport
 
 __all__ = [
     "ApiError",
+    "Backend",
+    "Checkpoint",
     "Clock",
+    "DirectApi",
     "FakeOrgo",
     "Fault",
     "InMemoryTransport",

@@ -89,7 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with contextlib.suppress(KeyboardInterrupt):
             run_standalone(
-                fake, args.host, args.port, log_level=args.log_level, vm_port=args.vm_port
+                fake,
+                fake.app,
+                fake.vm_app,
+                args.host,
+                args.port,
+                log_level=args.log_level,
+                vm_port=args.vm_port,
             )
     except RuntimeError as exc:  # the VM API's port already taken, say
         print(f"orgo-fake: {exc}", file=sys.stderr)

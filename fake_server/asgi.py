@@ -1,26 +1,23 @@
 """The ASGI face of the fake: Starlette routes that translate to and from the dispatcher.
 
-HTTP requests of any path and verb go to the dispatcher (REST under ``/api``, control
-under ``/_fake``); WebSocket routes come from :mod:`fake_server.ws`. Nothing here knows
-an Orgo rule: it only moves bytes between Starlette and the dispatcher.
+HTTP requests of any path and verb go to one :class:`~fake_server.dispatch.Handle` (the
+platform's dispatcher: REST under ``/api``, control under ``/_fake``; or the direct VM
+API's), beside the WebSocket routes it is given (:mod:`fake_server.ws.routes`). Nothing
+here knows an Orgo rule: it only moves bytes between Starlette and the dispatcher.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
+from fake_server.dispatch import Handle
 from fake_server.framework import ApiResponse
-from fake_server.ws import websocket_routes
-
-if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
 
 HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 RAW_SEND = "fake_server.raw_send"
@@ -43,15 +40,8 @@ async def _abort_connection(send: Any) -> None:
         await asyncio.sleep(0)
 
 
-def build_app(
-    fake: FakeOrgo,
-    *,
-    handle: Callable[..., ApiResponse] | None = None,
-    websockets: list[BaseRoute] | None = None,
-) -> Any:
-    """The fake's app; ``handle``/``websockets`` swap in another surface's dispatcher and
-    sockets (the direct VM API, :mod:`fake_server.vm_api`)."""
-    dispatch = handle or fake.dispatcher.handle
+def build_app(dispatch: Handle, websockets: list[BaseRoute]) -> Any:
+    """One surface's app: its dispatcher for HTTP, and its WebSocket routes."""
 
     async def http_endpoint(request: Request) -> Response:
         body = await request.body()
@@ -93,8 +83,7 @@ def build_app(
         )
 
     catch_all = Route("/{path:path}", http_endpoint, methods=HTTP_METHODS)
-    sockets = websocket_routes(fake) if websockets is None else websockets
-    routes: list[BaseRoute] = [*sockets, catch_all]
+    routes: list[BaseRoute] = [*websockets, catch_all]
     return _KeepRawSend(Starlette(routes=routes))
 
 

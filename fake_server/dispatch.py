@@ -14,6 +14,7 @@ import random
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from fake_server.control_access import ControlAccess
 from fake_server.errors import ApiError
@@ -37,6 +38,27 @@ def fault_error(fault: Fault) -> ApiError:
         headers["Retry-After"] = RateLimit.header(fault.retry_after or 1)
     message = fault.message or ("Too many requests" if fault.status == 429 else "Injected fault")
     return ApiError(fault.status, message, headers=headers)
+
+
+class Handle(Protocol):
+    """A surface's single entrance, from a raw request to its answer: what the ASGI app
+    and the in-memory transport call (:meth:`Dispatcher.handle` for the platform, the VM
+    API's dispatcher for a computer's own address), as httpx's ``MockTransport`` takes a
+    handler. ``network`` and ``peer`` say the request came over a socket and from where
+    (the control surface is guarded then); a surface without one ignores them."""
+
+    def __call__(
+        self,
+        method: str,
+        path: str,
+        *,
+        query_string: str = "",
+        headers: Mapping[str, str] | None = None,
+        body: bytes = b"",
+        origin: str = "https://www.orgo.ai",
+        network: bool = False,
+        peer: str | None = None,
+    ) -> ApiResponse: ...
 
 
 @dataclass

@@ -70,7 +70,9 @@ def document() -> dict[str, Any]:
     from fake_server.routes import api_router
     from fake_server.vm_api.openapi import describe_vm_paths, with_vm_api
 
-    merged, vm_paths = with_vm_api(api_router())
+    platform = api_router()
+    platform.include(router)  # this document's own route, which the facade serves too
+    merged, vm_paths = with_vm_api(platform)
     agent = agent_routes()
     merged.include(agent)
     described = describe_agent_paths(

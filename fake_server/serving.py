@@ -14,24 +14,21 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import uvicorn
 
+from fake_server.backend import Backend
 from fake_server.ws.protocol import PingingWebSocketProtocol
-
-if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
 
 STARTUP_TIMEOUT = 10.0
 
 
-def _config(
-    fake: FakeOrgo, host: str, port: int, log_level: str, app: Any = None
-) -> uvicorn.Config:
+def _config(app: Any, host: str, port: int, log_level: str) -> uvicorn.Config:
     return uvicorn.Config(
-        app if app is not None else fake.app,
+        app,
         host=host,
         port=port,
         log_level=log_level,
@@ -69,29 +66,42 @@ class _Listener:
 
 
 class LoopbackServer:
-    """The fake on ``http://host:port`` in a daemon thread of this process, and its VM
-    API on ``http://host:vm_port`` in another."""
+    """The fake's ``app`` on ``http://host:port`` in a daemon thread of this process, and
+    its ``vm_app`` on ``http://host:vm_port`` in another.
 
-    def __init__(self, fake: FakeOrgo, *, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.fake = fake
+    It tells the backend only what serving decides (the host the control surface is
+    reachable on, the VM API's port); whoever started it hears of the stop through
+    ``on_stop`` (the facade forgets its URLs then)."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        app: Any,
+        vm_app: Any,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        on_stop: Callable[[LoopbackServer], None] | None = None,
+    ) -> None:
+        self.backend = backend
         self.host = host
-        fake.control_access.bind(host)
-        self._main = _Listener(_config(fake, host, port, "warning"), "orgo-fake")
-        self._vm = _Listener(_config(fake, host, 0, "warning", fake.vm_app), "orgo-fake-vm")
+        backend.control_access.bind(host)
+        self._main = _Listener(_config(app, host, port, "warning"), "orgo-fake")
+        self._vm = _Listener(_config(vm_app, host, 0, "warning"), "orgo-fake-vm")
+        self._on_stop = on_stop
         self.port = port
         self.vm_port = 0
 
     def start(self) -> None:
         self.port = self._main.start(f"{self.host}:{self.port}")
         self.vm_port = self._vm.start(f"{self.host}:0 (the VM API)")
-        self.fake.set_vm_port(self.vm_port)
+        self.backend.set_vm_port(self.vm_port)
 
     def stop(self) -> None:
         self._main.stop()
         self._vm.stop()
-        if self.fake.loopback is self:
-            self.fake.loopback = None
-            self.fake.set_vm_port(None)
+        if self._on_stop is not None:
+            self._on_stop(self)
 
     @property
     def url(self) -> str:
@@ -125,14 +135,21 @@ class LoopbackServer:
 
 
 def run_standalone(
-    fake: FakeOrgo, host: str, port: int, *, log_level: str = "info", vm_port: int = 0
+    backend: Backend,
+    app: Any,
+    vm_app: Any,
+    host: str,
+    port: int,
+    *,
+    log_level: str = "info",
+    vm_port: int = 0,
 ) -> None:
-    """Serve in the foreground until interrupted (the ``orgo-fake serve`` command); the
-    VM API listens on ``vm_port`` (0: a free one) in a daemon thread beside it."""
-    fake.control_access.bind(host)
-    vm = _Listener(_config(fake, host, vm_port, log_level, fake.vm_app), "orgo-fake-vm")
-    fake.set_vm_port(vm.start(f"{host}:{vm_port} (the VM API)"))
-    server = uvicorn.Server(_config(fake, host, port, log_level))
+    """Serve ``app`` in the foreground until interrupted (the ``orgo-fake serve``
+    command); ``vm_app`` listens on ``vm_port`` (0: a free one) in a daemon thread."""
+    backend.control_access.bind(host)
+    vm = _Listener(_config(vm_app, host, vm_port, log_level), "orgo-fake-vm")
+    backend.set_vm_port(vm.start(f"{host}:{vm_port} (the VM API)"))
+    server = uvicorn.Server(_config(app, host, port, log_level))
     original_startup = server.startup
 
     async def startup(sockets: object = None) -> None:
@@ -140,15 +157,15 @@ def run_standalone(
         bound = [s for srv in server.servers for s in srv.sockets]
         actual = bound[0].getsockname()[1] if bound else port
         print(f"Fake Orgo API listening: http://{host}:{actual}/api", flush=True)
-        print(f"Fake Orgo VM API listening: http://{host}:{fake.vm_port}", flush=True)
-        if fake.control_access.require_token:
-            print(off_loopback_warning(fake), file=sys.stderr, flush=True)
+        print(f"Fake Orgo VM API listening: http://{host}:{backend.vm_port}", flush=True)
+        if backend.control_access.require_token:
+            print(off_loopback_warning(backend), file=sys.stderr, flush=True)
 
     server.startup = startup  # type: ignore[method-assign]
     server.run()
 
 
-def off_loopback_warning(fake: FakeOrgo) -> str:
+def off_loopback_warning(backend: Backend) -> str:
     """What ``orgo-fake serve`` says when bound off loopback: loudly, with the token."""
     bar = "!" * 78
     return (
@@ -156,6 +173,6 @@ def off_loopback_warning(fake: FakeOrgo) -> str:
         "WARNING: the fake Orgo API is reachable from other machines (not bound to loopback).\n"
         "It is a test double: its API keys, desktops and host shell are NOT secure.\n"
         "The /_fake control surface now needs this control token on every request\n"
-        f"(header X-Orgo-Fake-Token): {fake.control_access.token}\n"
+        f"(header X-Orgo-Fake-Token): {backend.control_access.token}\n"
         f"{bar}"
     )

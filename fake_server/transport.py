@@ -12,26 +12,26 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import TYPE_CHECKING
 
 import httpx
 
+from fake_server.dispatch import Handle
 from fake_server.framework import ApiResponse
 from fake_server.vm_api.address import is_vm_host
 
-if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
-
 
 class InMemoryTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    def __init__(self, fake: FakeOrgo) -> None:
-        self.fake = fake
+    """Calls ``handle`` for every request, or ``vm_handle`` for one addressed to a
+    computer's direct VM API (``{instance_id}.vm.orgo.test``; without a ``vm_handle``
+    those go to ``handle`` too)."""
+
+    def __init__(self, handle: Handle, *, vm_handle: Handle | None = None) -> None:
+        self.handle = handle
+        self.vm_handle = vm_handle
 
     def _dispatch(self, request: httpx.Request, body: bytes) -> ApiResponse:
         url = request.url
-        handle = (  # a computer's direct VM API (``{instance_id}.vm.orgo.test``), or /api
-            self.fake.vm_dispatcher.handle if is_vm_host(url.host) else self.fake.dispatcher.handle
-        )
+        handle = self.vm_handle if self.vm_handle and is_vm_host(url.host) else self.handle
         return handle(
             request.method,
             url.path,

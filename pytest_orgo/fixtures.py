@@ -264,10 +264,8 @@ def _provision_shared(
     )
     computer_id = entry.lease.info.id
     if entry.uses:  # not the first test on it: reset what can be reset
-        if entry.snapshot is not None:
-            from pytest_orgo.provisioning.scope import restore_desktop
-
-            restore_desktop(run.fake, computer_id, entry.snapshot, entry.resolution)
+        if entry.checkpoint is not None:
+            run.fake.restore(entry.checkpoint)
         elif run.live:
             run.provisioner.ensure_running(computer_id, timeout)
     entry.uses += 1

@@ -161,20 +161,11 @@ def test_no_import_cycle_at_module_level(package: str) -> None:
     assert cycles(graph) == []
 
 
-# fake_server's modules still depend on each other in circles once deferred and
-# type-checking imports count: the WebSocket endpoints, transport, loopback server and
-# control routes take the whole FakeOrgo, which imports them. The FakeOrgo
-# backend/facade split (issue 13, item 2) removes these; this xfail then fails, to be
-# turned into a plain test.
-FAKE_SERVER_CYCLES = (
-    "server <-> asgi, serving, transport, routes.control(_desktop), ws.*; "
-    "desktop.desktop <-> desktop.render; desktop.shell <-> desktop.host_shell; "
-    "routes <-> routes.workspaces <-> openapi"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=f"fake_server cycles until the split: {FAKE_SERVER_CYCLES}")
 def test_fake_server_has_no_cycle_even_counting_deferred_imports() -> None:
+    """Not even through a deferred or type-only import: the surfaces (routes, WebSockets,
+    VM API, agent, serving) depend on :class:`fake_server.backend.Backend`, the facade
+    (``server.py``) on them, and helpers see their caller through a protocol
+    (``render.Desktop``, ``shell.engine.Interpreter``), never by importing it back."""
     graph = build(("fake_server",), deferred=True)
     assert cycles(graph) == []
 

@@ -29,8 +29,8 @@ from fake_server.framework import ApiRequest, ApiResponse, Router, describe_vali
 from fake_server.state import ApiKey, Computer, State
 
 if TYPE_CHECKING:
+    from fake_server.agent.service import AgentService
     from fake_server.agent.threads import ChatThread
-    from fake_server.server import FakeOrgo
 
 CONTEXT_TOKENS = 200_000  # the models' context window; ~4 characters a token
 ERROR_TYPES = {
@@ -72,7 +72,7 @@ def _tokens(text: str) -> int:
     return max(1, len(text) // 4)
 
 
-def _check(fake: FakeOrgo, state: State, request: ApiRequest) -> Completion:
+def _check(agent: AgentService, state: State, request: ApiRequest) -> Completion:
     try:
         key = state.authenticate(request.headers.get("authorization"))
     except ApiError as error:
@@ -105,24 +105,24 @@ def _check(fake: FakeOrgo, state: State, request: ApiRequest) -> Completion:
     if state.status(computer) != "running":
         raise ChatError(404, "computer_not_found", "Computer is not running")
     byok = bool(request.headers.get("x-anthropic-key"))
-    balance = fake.agent.credits_cents
+    balance = agent.credits_cents
     if not byok and balance is not None and balance <= 0:
         raise ChatError(402, "credits_exhausted", "Out of credits", balance_cents=balance)
     now = state.clock.now()
     if body.thread_id is not None:
         try:
-            thread = fake.agent.threads.get(key.account_id, body.thread_id)
+            thread = agent.threads.get(key.account_id, body.thread_id)
         except ApiError:
             raise ChatError(404, "thread_not_found", "Thread not found") from None
     else:
-        thread = fake.agent.threads.create(
-            fake.ids.uuid(), account_id=key.account_id, desktop_id=computer.id, now=now
+        thread = agent.threads.create(
+            agent.backend.ids.uuid(), account_id=key.account_id, desktop_id=computer.id, now=now
         )
-    ident = "chatcmpl-" + fake.ids.uuid().replace("-", "")[:24]
+    ident = "chatcmpl-" + agent.backend.ids.uuid().replace("-", "")[:24]
     return Completion(key, body, computer, thread, byok, ident, int(now))
 
 
-def _run(fake: FakeOrgo, done: Completion) -> AgentRun:
+def _run(agent: AgentService, done: Completion) -> AgentRun:
     assert done.body.messages is not None
     users = [m for m in done.body.messages if m.role == "user"]
     config = RunConfig(
@@ -131,8 +131,8 @@ def _run(fake: FakeOrgo, done: Completion) -> AgentRun:
         model=done.body.model,
         max_iterations=done.body.max_steps,
     )
-    policy, source = fake.agent.next_policy(done.computer.id)
-    run = fake.agent.start_run(
+    policy, source = agent.next_policy(done.computer.id)
+    run = agent.start_run(
         "chat",
         config,
         account_id=done.key.account_id,
@@ -140,21 +140,21 @@ def _run(fake: FakeOrgo, done: Completion) -> AgentRun:
         source=source,
     )
     run.thread_id = done.thread.id
-    runner = AgentRunner(fake, run, policy, done.key.key)
+    runner = AgentRunner(agent, run, policy, done.key.key)
     for _ in runner.frames():
         pass
     return run
 
 
-def _settle(fake: FakeOrgo, done: Completion, run: AgentRun) -> dict[str, Any]:
+def _settle(agent: AgentService, done: Completion, run: AgentRun) -> dict[str, Any]:
     """Charge the run, store its messages on the thread; the ``orgo`` block."""
     assert done.body.messages is not None
     cost = 0 if done.byok else max(1, run.iterations)
-    balance = fake.agent.charge(cost)
+    balance = agent.charge(cost)
     thread = done.thread
     thread.messages.extend({"role": m.role, "content": m.content} for m in done.body.messages)
     thread.messages.append({"role": "assistant", "content": _content(run)})
-    thread.updated_at = fake.clock.now()
+    thread.updated_at = agent.backend.clock.now()
     orgo: dict[str, Any] = {"thread_id": thread.id, "steps": len(run.tool_uses), "cost_cents": cost}
     if balance is not None:
         orgo["credit_balance_cents"] = balance
@@ -192,8 +192,8 @@ def _finish_reason(run: AgentRun) -> str:
     return "length" if run.outcome == "max_iterations" else "stop"
 
 
-def _completion(fake: FakeOrgo, done: Completion) -> ApiResponse:
-    run = _run(fake, done)
+def _completion(agent: AgentService, done: Completion) -> ApiResponse:
+    run = _run(agent, done)
     failure = _failed(run)
     if failure is not None:
         return failure.response()
@@ -211,7 +211,7 @@ def _completion(fake: FakeOrgo, done: Completion) -> ApiResponse:
             }
         ],
         "usage": _usage(done, content),
-        "orgo": _settle(fake, done, run),
+        "orgo": _settle(agent, done, run),
     }
     return ApiResponse(body=body, headers=_headers(done))
 
@@ -220,7 +220,7 @@ def _sse(data: Any) -> bytes:
     return f"data: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
 
 
-def _stream(fake: FakeOrgo, done: Completion) -> Iterator[bytes]:
+def _stream(agent: AgentService, done: Completion) -> Iterator[bytes]:
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> bytes:
         choice = {"index": 0, "delta": delta, "finish_reason": finish}
         return _sse(
@@ -235,7 +235,7 @@ def _stream(fake: FakeOrgo, done: Completion) -> Iterator[bytes]:
         )
 
     yield chunk({"role": "assistant", "content": ""})
-    run = _run(fake, done)
+    run = _run(agent, done)
     failure = _failed(run)
     if failure is not None:
         yield _sse(failure.body())
@@ -244,7 +244,7 @@ def _stream(fake: FakeOrgo, done: Completion) -> Iterator[bytes]:
     content = _content(run)
     for piece in _pieces(content):
         yield chunk({"content": piece})
-    orgo = _settle(fake, done, run)
+    orgo = _settle(agent, done, run)
     yield chunk({}, _finish_reason(run), usage=_usage(done, content), orgo=orgo)
     yield b"data: [DONE]\n\n"
 
@@ -262,14 +262,14 @@ def _pieces(text: str) -> list[str]:
     return pieces
 
 
-def chat_router(fake: FakeOrgo) -> Router:
+def chat_router(agent: AgentService) -> Router:
     router = Router()
 
     @router.post("/v1/chat/completions", auth=False)
     def chat_completions(state: State, request: ApiRequest) -> ApiResponse:
         """Run the agent on a computer and answer as an OpenAI chat completion."""
         try:
-            done = _check(fake, state, request)
+            done = _check(agent, state, request)
         except ChatError as error:
             return error.response()
         if done.body.stream:
@@ -277,8 +277,8 @@ def chat_router(fake: FakeOrgo) -> Router:
                 body=b"",
                 media_type="text/event-stream",
                 headers={**_headers(done), "Cache-Control": "no-cache"},
-                stream=_stream(fake, done),
+                stream=_stream(agent, done),
             )
-        return _completion(fake, done)
+        return _completion(agent, done)
 
     return router

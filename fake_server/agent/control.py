@@ -18,7 +18,7 @@ from fake_server.framework import ApiRequest, ApiResponse, Router, ok
 from fake_server.state import State
 
 if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
+    from fake_server.agent.service import AgentService
 
 
 class ScriptBody(BaseModel):
@@ -34,9 +34,8 @@ class CreditsBody(BaseModel):
     cents: StrictInt | None = Field(ge=0)
 
 
-def agent_control_router(fake: FakeOrgo) -> Router:
+def agent_control_router(agent: AgentService) -> Router:
     router = Router()
-    agent = fake.agent
 
     def computer(state: State, ident: str | None) -> str | None:
         if ident is not None and state.find_computer(ident) is None:

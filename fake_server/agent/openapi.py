@@ -22,7 +22,7 @@ from fake_server.agent.routes import agent_api_router
 from fake_server.framework import Router
 
 if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
+    from fake_server.agent.service import AgentService
 
 REF = "#/components/schemas/{model}"
 CHAT_PATH = "/v1/chat/completions"
@@ -89,7 +89,7 @@ CHAT_COMPLETION: dict[str, Any] = {
 
 
 class _Unbound:
-    """Stands in for the fake while the agent's routes are only described."""
+    """Stands in for the agent while the agent's routes are only described."""
 
     def __getattr__(self, name: str) -> Any:
         raise RuntimeError("the agent's documented routes are never called")
@@ -97,7 +97,7 @@ class _Unbound:
 
 def agent_routes() -> Router:
     """The agent's REST routes as the fake serves them, with unbound handlers."""
-    return agent_api_router(cast("FakeOrgo", _Unbound()))
+    return agent_api_router(cast("AgentService", _Unbound()))
 
 
 def describe_agent_paths(document: dict[str, Any], templates: set[str]) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from fake_server.agent.script import (
 )
 
 if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
+    from fake_server.agent.service import AgentService
 
 Frame = tuple[str, Any]
 USER_AGENT = "orgo-agent (pytest-orgo fake)"
@@ -62,10 +62,11 @@ Call = tuple[str, str, dict[str, Any] | None]  # method, path below the computer
 
 
 class AgentRunner:
-    """Runs one :class:`AgentRun` on ``fake`` with ``api_key``'s rights."""
+    """Runs one :class:`AgentRun` of ``agent`` with ``api_key``'s rights."""
 
-    def __init__(self, fake: FakeOrgo, run: AgentRun, policy: Policy, api_key: str) -> None:
-        self.fake = fake
+    def __init__(self, agent: AgentService, run: AgentRun, policy: Policy, api_key: str) -> None:
+        self.backend = agent.backend
+        self.dispatch = agent.act
         self.run = run
         self.policy = policy
         self.headers = {
@@ -185,16 +186,16 @@ class AgentRunner:
     # -- the desktop ------------------------------------------------------------------
 
     def _scale(self) -> Scale:
-        computer = self.fake.computer(self.run.computer_id)
+        computer = self.backend.computer(self.run.computer_id)
         desktop = computer.desktop
         config = self.run.config
         return Scale((config.display_width, config.display_height), (desktop.width, desktop.height))
 
     def _turn(self, iteration: int) -> Turn:
-        with self.fake.state.lock:
+        with self.backend.state.lock:
             scale = self._scale()
-            state = snapshot(self.fake.computer(self.run.computer_id).desktop, scale)
-        handle = self.fake.desktop(self.run.computer_id)
+            state = snapshot(self.backend.computer(self.run.computer_id).desktop, scale)
+        handle = self.backend.desktop(self.run.computer_id)
         return Turn(
             instruction=self.run.instruction,
             iteration=iteration,
@@ -206,14 +207,14 @@ class AgentRunner:
 
     def _act(self, step: ToolUse, executed: ExecutedStep) -> None:
         if step.action == "cursor_position":
-            with self.fake.state.lock:
-                desktop = self.fake.computer(self.run.computer_id).desktop
+            with self.backend.state.lock:
+                desktop = self.backend.computer(self.run.computer_id).desktop
                 x, y = self._scale().to_display(desktop.pointer.x, desktop.pointer.y)
             executed.result = f"X={x},Y={y}"
             return
         calls = self._calls(step)
         for method, path, body in calls:
-            answer = self.fake.dispatcher.handle(
+            answer = self.dispatch(
                 method,
                 self._base + path,
                 query_string="response_format=base64" if path == "/screenshot" else "",

@@ -20,7 +20,8 @@ from fake_server.agent.script import StepLike, parse_steps
 from fake_server.agent.threads import ThreadStore
 
 if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
+    from fake_server.backend import Backend
+    from fake_server.dispatch import Handle
 
 Script = Sequence[StepLike] | Policy
 ANY = "*"  # the queue of the whole fake
@@ -34,8 +35,12 @@ def as_policy(script: Script) -> tuple[Policy, str]:
 
 
 class AgentService:
-    def __init__(self, fake: FakeOrgo) -> None:
-        self._fake = fake
+    """``act`` is the platform dispatcher's entrance: the agent's tool uses go through it
+    as REST calls, so they fire events and are logged like any client's."""
+
+    def __init__(self, backend: Backend, act: Handle) -> None:
+        self.backend = backend
+        self.act = act
         self._lock = threading.Lock()
         self._queues: dict[str, deque[tuple[Policy, str]]] = {}
         self._defaults: dict[str, tuple[Policy, str]] = {}
@@ -46,7 +51,7 @@ class AgentService:
     # -- what the agent will do -------------------------------------------------------
 
     def _key(self, computer_id: str | None) -> str:
-        return ANY if computer_id is None else self._fake.computer(computer_id).id
+        return ANY if computer_id is None else self.backend.computer(computer_id).id
 
     def add_script(self, script: Script, *, computer_id: str | None = None) -> None:
         """Queue what the next run does (on ``computer_id``, or on any computer): a list
@@ -88,7 +93,7 @@ class AgentService:
         self, front: Front, config: RunConfig, *, account_id: str, computer_uuid: str, source: str
     ) -> AgentRun:
         run = AgentRun(
-            id=self._fake.ids.uuid(),
+            id=self.backend.ids.uuid(),
             front=front,
             config=config,
             account_id=account_id,
@@ -105,7 +110,7 @@ class AgentService:
             runs = list(self._runs)
         if computer_id is None:
             return runs
-        uuid = self._fake.computer(computer_id).id
+        uuid = self.backend.computer(computer_id).id
         return [run for run in runs if run.computer_id == uuid]
 
     @property

@@ -15,7 +15,7 @@ from fake_server.framework import ApiRequest, ApiResponse, Body, Router, ok
 from fake_server.state import ApiKey, State
 
 if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
+    from fake_server.agent.service import AgentService
 
 TITLE_WORDS = 6
 
@@ -45,11 +45,11 @@ def title_for(messages: list[dict[str, Any]]) -> str:
     return "New chat"
 
 
-def threads_router(fake: FakeOrgo) -> Router:
+def threads_router(agent: AgentService) -> Router:
     router = Router()
 
     def threads() -> ThreadStore:  # looked up per call: the document builds these unbound
-        return fake.agent.threads
+        return agent.threads
 
     @router.get("/chat/threads")
     def list_threads(state: State, request: ApiRequest) -> ApiResponse:
@@ -65,7 +65,7 @@ def threads_router(fake: FakeOrgo) -> Router:
         body = given.parse()
         desktop = _desktop(state, key, body.desktopId)
         thread = threads().create(
-            fake.ids.uuid(),
+            agent.backend.ids.uuid(),
             account_id=key.account_id,
             desktop_id=desktop,
             now=state.clock.now(),

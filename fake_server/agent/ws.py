@@ -29,7 +29,7 @@ from fake_server.errors import ApiError
 from fake_server.framework import describe_validation_error
 
 if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
+    from fake_server.agent.service import AgentService
 
 CLOSE_NORMAL = 1000
 CLOSE_BAD_TOKEN = 4401
@@ -76,12 +76,12 @@ async def _start_config(websocket: WebSocket) -> StartConfig | None:
             return None
 
 
-async def prompt_endpoint(fake: FakeOrgo, websocket: WebSocket) -> None:
+async def prompt_endpoint(agent: AgentService, websocket: WebSocket) -> None:
     await websocket.accept()
     token = websocket.query_params.get("token", "")
     try:
-        with fake.state.lock:
-            key = fake.state.authenticate(f"Bearer {token}" if token else None)
+        with agent.backend.state.lock:
+            key = agent.backend.state.authenticate(f"Bearer {token}" if token else None)
     except ApiError as error:
         await _refuse(websocket, error.message, CLOSE_BAD_TOKEN)
         return
@@ -92,20 +92,20 @@ async def prompt_endpoint(fake: FakeOrgo, websocket: WebSocket) -> None:
         await _refuse(websocket, f"Unknown model: {config.model}", CLOSE_BAD_REQUEST)
         return
     try:
-        with fake.state.lock:
-            computer = fake.state.computer(key, config.computer_id)
+        with agent.backend.state.lock:
+            computer = agent.backend.state.computer(key, config.computer_id)
     except ApiError as error:
         await _refuse(websocket, error.message, CLOSE_NOT_FOUND)
         return
-    policy, source = fake.agent.next_policy(computer.id)
-    run = fake.agent.start_run(
+    policy, source = agent.next_policy(computer.id)
+    run = agent.start_run(
         "websocket",
         RunConfig(**config.model_dump()),
         account_id=key.account_id,
         computer_uuid=computer.id,
         source=source,
     )
-    runner = AgentRunner(fake, run, policy, token)
+    runner = AgentRunner(agent, run, policy, token)
     await _stream(websocket, runner)
 
 

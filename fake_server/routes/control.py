@@ -1,5 +1,5 @@
 """``/_fake``: the control surface over HTTP, for tests that run in another process
-(the standalone server, a live-mode run pointed at it). Mirrors FakeOrgo's methods."""
+(the standalone server, a live-mode run pointed at it). Mirrors the backend's control methods."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from fake_server.routes.control_desktop import desktop_router
 from fake_server.state import State
 
 if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
+    from fake_server.backend import Backend
 
 
 class _Body(BaseModel):
@@ -68,7 +68,7 @@ class RateLimitBody(_Body):
     retry_after: float | None = Field(default=None, ge=0)
 
 
-def control_router(fake: FakeOrgo) -> Router:
+def control_router(backend: Backend) -> Router:
     router = Router()
 
     def handler(method: str, path: str) -> Callable[[Handler], Handler]:
@@ -76,7 +76,7 @@ def control_router(fake: FakeOrgo) -> Router:
 
     @handler("POST", "/reset")
     def reset(state: State, request: ApiRequest) -> ApiResponse:
-        fake.reset()
+        backend.reset()
         return ok({"success": True})
 
     @handler("GET", "/state")
@@ -85,37 +85,39 @@ def control_router(fake: FakeOrgo) -> Router:
 
     @handler("GET", "/requests")
     def requests(state: State, request: ApiRequest) -> ApiResponse:
-        entries = fake.requests(request.query.get("method"), request.query.get("path"))
-        return ok({"requests": [e.to_json() for e in entries], "log": fake.log.stats()})
+        entries = backend.requests(request.query.get("method"), request.query.get("path"))
+        return ok({"requests": [e.to_json() for e in entries], "log": backend.log.stats()})
 
     @handler("DELETE", "/requests")
     def clear_requests(state: State, request: ApiRequest) -> ApiResponse:
-        fake.log.clear()
+        backend.log.clear()
         return ok({"success": True})
 
     @handler("POST", "/keys")
     def add_key(state: State, request: ApiRequest) -> ApiResponse:
         body = request.model(KeyBody)
-        if not request.trusted and not fake.key_grants_nothing_new(body.key, body.account_id):
+        if not request.trusted and not backend.key_grants_nothing_new(body.key, body.account_id):
             raise forbidden(
                 "Creating this key needs the control token (X-Orgo-Fake-Token): it would "
                 "reach another account, replace a key, or pass a --api-key restriction"
             )
-        key = fake.add_api_key(body.key, workspace_id=body.workspace_id, account_id=body.account_id)
+        key = backend.add_api_key(
+            body.key, workspace_id=body.workspace_id, account_id=body.account_id
+        )
         return ok(
             {"key": key.key, "account_id": key.account_id, "workspace_id": key.workspace_id}, 201
         )
 
     @handler("PUT", "/plan")
     def set_plan(state: State, request: ApiRequest) -> ApiResponse:
-        plan = fake.set_plan(**request.model(PlanBody).model_dump())
+        plan = backend.set_plan(**request.model(PlanBody).model_dump())
         return ok(vars(plan))
 
     @handler("PUT", "/lifecycle")
     def set_lifecycle(state: State, request: ApiRequest) -> ApiResponse:
         body = request.model(LifecycleBody)
         try:
-            fake.set_lifecycle(
+            backend.set_lifecycle(
                 body.mode,  # type: ignore[arg-type]
                 delay=body.delay,
                 idempotent=body.idempotent,
@@ -130,38 +132,38 @@ def control_router(fake: FakeOrgo) -> Router:
         body = request.model(SettleBody)
         if body.computer_id is not None and state.find_computer(body.computer_id) is None:
             raise not_found("Computer not found")
-        return ok({"settled": fake.settle(body.computer_id)})
+        return ok({"settled": backend.settle(body.computer_id)})
 
     @handler("POST", "/clock/advance")
     def advance(state: State, request: ApiRequest) -> ApiResponse:
-        fake.advance(request.model(AdvanceBody).seconds)
-        return ok({"time": fake.clock.now()})
+        backend.advance(request.model(AdvanceBody).seconds)
+        return ok({"time": backend.clock.now()})
 
     @handler("GET", "/faults")
     def list_faults(state: State, request: ApiRequest) -> ApiResponse:
-        return ok({"faults": [f.to_json() for f in fake.faults.active()]})
+        return ok({"faults": [f.to_json() for f in backend.faults.active()]})
 
     @handler("POST", "/faults")
     def add_fault(state: State, request: ApiRequest) -> ApiResponse:
         body = request.model(FaultBody)
         try:
-            fault = fake.inject_fault(**body.model_dump())
+            fault = backend.inject_fault(**body.model_dump())
         except ValueError as exc:
             raise bad_request(str(exc)) from None
         return ok(fault.to_json(), 201)
 
     @handler("DELETE", "/faults")
     def clear_faults(state: State, request: ApiRequest) -> ApiResponse:
-        fake.faults.clear()
+        backend.faults.clear()
         return ok({"success": True})
 
     @handler("PUT", "/rate-limit")
     def rate_limit(state: State, request: ApiRequest) -> ApiResponse:
         body = request.model(RateLimitBody)
-        fake.set_rate_limit(
+        backend.set_rate_limit(
             body.requests, per_seconds=body.per_seconds, retry_after=body.retry_after
         )
         return ok(body.model_dump())
 
-    router.include(desktop_router(fake))
+    router.include(desktop_router(backend))
     return router

@@ -20,7 +20,7 @@ from fake_server.handle import DesktopHandle
 from fake_server.state import State
 
 if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
+    from fake_server.backend import Backend
 
 
 class _Body(BaseModel):
@@ -70,13 +70,13 @@ class EventBody(_Body):
     data: dict[str, object] = Field(default_factory=dict)
 
 
-def desktop_router(fake: FakeOrgo) -> Router:
+def desktop_router(backend: Backend) -> Router:
     router = Router()
     prefix = "/computers/{computer_id}"
 
     def handle(request: ApiRequest) -> DesktopHandle:
         try:
-            return fake.desktop(request.path_params["computer_id"])
+            return backend.desktop(request.path_params["computer_id"])
         except KeyError:
             raise not_found("Computer not found") from None
 
@@ -235,7 +235,7 @@ def desktop_router(fake: FakeOrgo) -> Router:
     @route("GET", "/connections")
     def connections(state: State, request: ApiRequest) -> ApiResponse:
         handle(request)
-        stats = fake.event_connections(request.path_params["computer_id"])
+        stats = backend.event_connections(request.path_params["computer_id"])
         return ok({"connections": [asdict(s) for s in stats]})
 
     return router

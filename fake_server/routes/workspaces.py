@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from fake_server import openapi
 from fake_server.framework import ApiRequest, ApiResponse, Body, Router, ok
 from fake_server.models import WorkspaceCreate, WorkspaceOut
 from fake_server.state import ApiKey, State
@@ -68,7 +67,3 @@ for prefix in ("/workspaces", "/projects"):
     router.add("DELETE", prefix + "/{workspace_id}", delete_workspace)
 # how production deletes through the alias (section 20; the MCP server's call)
 router.add("POST", "/projects/{workspace_id}/delete", post_delete_project)
-
-# The API's own description (GET /api/openapi.json), built from every route table; it
-# rides along with the first table so that every api_router() serves it.
-router.include(openapi.router)

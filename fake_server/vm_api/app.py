@@ -1,4 +1,4 @@
-"""The VM API over ASGI: its REST dispatcher and ``WS /terminal``, on their own listener.
+"""The VM API's ``WS /terminal``, served beside its REST dispatcher on its own listener.
 
 The terminal is the platform's (:mod:`fake_server.ws.terminal`: same protocol, same
 shell session) behind the VM's authentication: ``Authorization: Bearer <token>`` on the
@@ -10,7 +10,7 @@ the header next.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, WebSocketRoute
@@ -23,13 +23,13 @@ from fake_server.ws.common import CLOSE_NOT_FOUND
 from fake_server.ws.terminal import terminal_endpoint
 
 if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
+    from fake_server.backend import Backend
 
 
-async def open_vm_socket(fake: FakeOrgo, websocket: WebSocket) -> Computer | None:
+async def open_vm_socket(backend: Backend, websocket: WebSocket) -> Computer | None:
     """Authenticate the upgrade, then accept; refuse with 401 (or close 4404 when the
     computer is not running). Returns None when refused."""
-    state = fake.state
+    state = backend.state
     header = bearer_token(websocket.headers)
     query = websocket.query_params.get("token")
     host = websocket.headers.get("host")
@@ -60,12 +60,11 @@ async def _deny(websocket: WebSocket, error: ApiError) -> None:
         await websocket.close()
 
 
-def build_vm_app(fake: FakeOrgo) -> Any:
-    """The ASGI app of the VM API listener (shared by every computer of ``fake``)."""
-    from fake_server.asgi import build_app
+def vm_socket_routes(backend: Backend) -> list[BaseRoute]:
+    """The VM API listener's WebSocket (shared by every computer of ``backend``); its
+    HTTP side is the :class:`~fake_server.vm_api.dispatch.VmDispatcher`."""
 
     async def terminal(websocket: WebSocket) -> None:
-        await terminal_endpoint(fake, websocket, open_vm_socket)
+        await terminal_endpoint(backend, websocket, open_vm_socket)
 
-    sockets: list[BaseRoute] = [WebSocketRoute("/terminal", terminal)]
-    return build_app(fake, handle=fake.vm_dispatcher.handle, websockets=sockets)
+    return [WebSocketRoute("/terminal", terminal)]

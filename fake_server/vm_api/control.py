@@ -10,7 +10,7 @@ from fake_server.framework import ApiRequest, ApiResponse, Router, ok
 from fake_server.state import State
 
 if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
+    from fake_server.backend import Backend
 
 
 class VmApiBody(BaseModel):
@@ -18,12 +18,12 @@ class VmApiBody(BaseModel):
     older_images: StrictBool = False
 
 
-def vm_control_router(fake: FakeOrgo) -> Router:
+def vm_control_router(backend: Backend) -> Router:
     router = Router()
 
     @router.route("PUT", "/vm-api", auth=False)
     def set_vm_api(state: State, request: ApiRequest) -> ApiResponse:
-        fake.set_vm_api(older_images=request.model(VmApiBody).older_images)
+        backend.set_vm_api(older_images=request.model(VmApiBody).older_images)
         return describe(state, request)
 
     @router.route("GET", "/vm-api", auth=False)

@@ -24,7 +24,7 @@ from fake_server.state import ApiKey, Computer, State
 from fake_server.vm_api.address import instance_of_host
 
 if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
+    from fake_server.backend import Backend
 
 logger = logging.getLogger("fake_server")
 
@@ -120,8 +120,9 @@ def log_path(computer: Computer | None, path: str) -> str:
 
 
 class VmDispatcher:
-    """The VM API's single entrance, with :class:`fake_server.dispatch.Dispatcher`'s
-    call signature so the ASGI app and the in-memory transport can use either.
+    """The VM API's single entrance: :meth:`handle` is a
+    :class:`~fake_server.dispatch.Handle`, as the platform dispatcher's is, so the ASGI app
+    and the in-memory transport take either.
 
     Like the platform, every call is logged and honours injected faults, under
     :func:`log_path` (``/vm/{computer_id}/screenshot``), so a fault on
@@ -129,8 +130,8 @@ class VmDispatcher:
     and one on ``/vm/*/click`` fails it; a fault with no path matches both surfaces.
     Rate limits are the platform's (per API key) and do not apply here."""
 
-    def __init__(self, fake: FakeOrgo, platform: Router) -> None:
-        self.fake = fake
+    def __init__(self, backend: Backend, platform: Router) -> None:
+        self.backend = backend
         self.router = vm_router(platform)
 
     def handle(
@@ -145,18 +146,18 @@ class VmDispatcher:
         network: bool = False,
         peer: str | None = None,
     ) -> ApiResponse:
-        # ``network``/``peer`` match the platform dispatcher's signature (the ASGI app
-        # passes them); the VM API has no control surface for them to guard.
+        # ``network``/``peer`` are part of a Handle (the ASGI app passes them); the VM API
+        # has no control surface for them to guard.
         del network, peer
         headers = headers or {}
         method = method.upper()
         path = path.rstrip("/") or "/"
-        state = self.fake.state
+        state = self.backend.state
         token = bearer_token(headers)
         host = headers.get("host") or origin.partition("://")[2]
         with state.lock:
             logged = log_path(_identify(state, token, host), path)
-        fault = self.fake.faults.take(method, logged)
+        fault = self.backend.faults.take(method, logged)
         if fault is not None and fault.drop:
             response = ApiResponse(status=0, body=None, drop=True)
         elif fault is not None and fault.status is not None:
@@ -165,7 +166,7 @@ class VmDispatcher:
             response = self._answer(method, path, query_string, headers, body, origin, host)
         if fault is not None:
             response.delay += fault.delay
-        self.fake.log.add(
+        self.backend.log.add(
             time=state.clock.now(),
             method=method,
             path=logged,
@@ -189,7 +190,7 @@ class VmDispatcher:
     ) -> ApiResponse:
         try:
             route, _ = self.router.match(method, path)
-            state = self.fake.state
+            state = self.backend.state
             with state.lock:
                 if state.clock.mode == "real":
                     state.clock.fire_due()

@@ -1,46 +1,7 @@
-"""The desktop WebSockets (events, terminal, audio) as Starlette routes.
+"""The fake's WebSockets: the desktop sockets (:mod:`.events`, :mod:`.terminal`,
+:mod:`.audio`) with what they share (:mod:`.common`, :mod:`.hub`, :mod:`.sockets`,
+:mod:`.coalesce`, :mod:`.protocol`), and their routes (:mod:`.routes`).
 
-Both the documented ``/desktops/{id}/ws/{kind}`` paths and the legacy ``/{kind}`` paths
-(routed by a ``{computer_id}.`` prefix on the Host header) are served.
+Nothing is imported here, so the backend can use the hub and registries without
+loading the endpoints, which depend on the backend.
 """
-
-from __future__ import annotations
-
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
-
-from starlette.routing import BaseRoute, WebSocketRoute
-from starlette.websockets import WebSocket
-
-from fake_server.agent.ws import prompt_endpoint
-from fake_server.ws.audio import audio_endpoint
-from fake_server.ws.events import events_endpoint
-from fake_server.ws.terminal import terminal_endpoint
-
-if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
-
-Endpoint = Callable[["FakeOrgo", WebSocket], Awaitable[None]]
-ENDPOINTS: dict[str, Endpoint] = {
-    "events": events_endpoint,
-    "terminal": terminal_endpoint,
-    "audio": audio_endpoint,
-}
-
-
-def websocket_routes(fake: FakeOrgo) -> list[BaseRoute]:
-    routes: list[BaseRoute] = []
-    for kind, endpoint in ENDPOINTS.items():
-
-        async def serve(websocket: WebSocket, endpoint: Endpoint = endpoint) -> None:
-            await endpoint(fake, websocket)
-
-        routes.append(WebSocketRoute(f"/desktops/{{computer_id}}/ws/{kind}", serve))
-        routes.append(WebSocketRoute(f"/api/desktops/{{computer_id}}/ws/{kind}", serve))
-        routes.append(WebSocketRoute(f"/{kind}", serve))
-
-    async def prompt(websocket: WebSocket) -> None:
-        await prompt_endpoint(fake, websocket)
-
-    routes.append(WebSocketRoute("/ws/prompt", prompt))  # wss://agent.orgo.ai/ws/prompt
-    return routes

@@ -20,7 +20,7 @@ from fake_server.desktop.audio import FRAME_SAMPLES, SAMPLE_RATE, AudioPlayer
 from fake_server.ws.common import CLOSE_NORMAL, open_desktop_socket
 
 if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
+    from fake_server.backend import Backend
 
 FRAME_SECONDS = FRAME_SAMPLES / SAMPLE_RATE
 SAMPLE_RATES = (24_000, 48_000)
@@ -39,8 +39,8 @@ def convert(frame: bytes, sample_rate: int, channels: int) -> bytes:
     return samples.astype("<i2").tobytes()
 
 
-async def audio_endpoint(fake: FakeOrgo, websocket: WebSocket) -> None:
-    computer = await open_desktop_socket(fake, websocket)
+async def audio_endpoint(backend: Backend, websocket: WebSocket) -> None:
+    computer = await open_desktop_socket(backend, websocket)
     if computer is None:
         return
     params = websocket.query_params
@@ -55,8 +55,8 @@ async def audio_endpoint(fake: FakeOrgo, websocket: WebSocket) -> None:
         )
         await websocket.close(CLOSE_NORMAL)
         return
-    fast = params.get("pace", fake.audio_pace) == "fast"
-    unregister = fake.sockets.register(computer.id, websocket)
+    fast = params.get("pace", backend.audio_pace) == "fast"
+    unregister = backend.sockets.register(computer.id, websocket)
     player = computer.desktop.audio
     await websocket.send_json({"type": "started", "sample_rate": sample_rate, "channels": channels})
     sender = asyncio.create_task(_stream(websocket, player, sample_rate, channels, fast))

@@ -25,7 +25,7 @@ from fake_server.ws.hub import ACK_THRESHOLD, IDLE_ACK_THRESHOLD, EventConnectio
 from fake_server.ws.protocol import PING_EXTENSION, SEND_TEXTS_EXTENSION
 
 if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
+    from fake_server.backend import Backend
 
 
 def encode_event(event: DesktopEvent) -> str:
@@ -58,15 +58,15 @@ def reply_to(message: str) -> dict[str, Any] | None:
     return None
 
 
-async def events_endpoint(fake: FakeOrgo, websocket: WebSocket) -> None:
-    computer = await open_desktop_socket(fake, websocket)
+async def events_endpoint(backend: Backend, websocket: WebSocket) -> None:
+    computer = await open_desktop_socket(backend, websocket)
     if computer is None:
         return
     wake_event = asyncio.Event()
     connection = EventConnection(computer.id, loop_waker(asyncio.get_running_loop(), wake_event))
     replies: list[str] = []
-    fake.events.add(connection)
-    fake.attach_desktop(computer)
+    backend.events.add(connection)
+    backend.attach_desktop(computer)
     ping: Callable[[], asyncio.Future[None]] | None = websocket.scope.get("extensions", {}).get(
         PING_EXTENSION
     )
@@ -87,7 +87,7 @@ async def events_endpoint(fake: FakeOrgo, websocket: WebSocket) -> None:
     except WebSocketDisconnect:
         pass
     finally:
-        fake.events.remove(connection)
+        backend.events.remove(connection)
         pump.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await pump

@@ -21,7 +21,7 @@ from fake_server.state import Computer
 from fake_server.ws.common import CLOSE_NORMAL, open_desktop_socket
 
 if TYPE_CHECKING:
-    from fake_server.server import FakeOrgo
+    from fake_server.backend import Backend
 
 
 def prompt(session: ShellSession) -> str:
@@ -43,15 +43,15 @@ def _size(value: Any, default: int) -> int | None:
 class TerminalSession:
     """The line discipline: what a PTY and an interactive bash do with typed characters."""
 
-    def __init__(self, fake: FakeOrgo, computer: Computer, cols: int, rows: int) -> None:
-        self.fake = fake
+    def __init__(self, backend: Backend, computer: Computer, cols: int, rows: int) -> None:
+        self.backend = backend
         self.computer = computer
         self.cols, self.rows = cols, rows
         self.session = ShellSession(interactive=True)
         self.line = ""
 
     def _run(self, command: str) -> str:
-        with self.fake.state.lock, cooperative(self.fake.state.lock):
+        with self.backend.state.lock, cooperative(self.backend.state.lock):
             result = self.computer.desktop.run_bash(command, session=self.session)
         return result.output.replace("\r\n", "\n").replace("\n", "\r\n")
 
@@ -94,20 +94,20 @@ class TerminalSession:
         return "".join(out), None
 
 
-SocketOpener = Callable[["FakeOrgo", WebSocket], Awaitable[Computer | None]]
+SocketOpener = Callable[["Backend", WebSocket], Awaitable[Computer | None]]
 
 
 async def terminal_endpoint(
-    fake: FakeOrgo, websocket: WebSocket, opener: SocketOpener = open_desktop_socket
+    backend: Backend, websocket: WebSocket, opener: SocketOpener = open_desktop_socket
 ) -> None:
     """``opener`` accepts and authenticates (the VM API's terminal checks its own way)."""
-    computer = await opener(fake, websocket)
+    computer = await opener(backend, websocket)
     if computer is None:
         return
     cols = _size(websocket.query_params.get("cols"), 80)
     rows = _size(websocket.query_params.get("rows"), 24)
-    terminal = TerminalSession(fake, computer, cols or 80, rows or 24)
-    unregister = fake.sockets.register(computer.id, websocket)
+    terminal = TerminalSession(backend, computer, cols or 80, rows or 24)
+    unregister = backend.sockets.register(computer.id, websocket)
     try:
         if cols is None or rows is None:
             await websocket.send_json(

@@ -25,7 +25,7 @@ import pytest
 
 if TYPE_CHECKING:
     from fake_server import FakeOrgo
-    from fake_server.desktop.filesystem import FileSystem
+    from fake_server.backend import Checkpoint
     from pytest_orgo.provisioning.pool import Lease
     from pytest_orgo.settings import ComputerSpec
 
@@ -47,8 +47,7 @@ class Shared:
 
     lease: Lease
     scope: str
-    snapshot: FileSystem | None = None  # fake mode: the disk as provisioned
-    resolution: str = ""
+    checkpoint: Checkpoint | None = None  # fake mode: the computer as provisioned
     uses: int = 0
     failed: bool = False
     keep: bool = False
@@ -77,10 +76,7 @@ class SharedComputers:
         if entry is None:
             entry = Shared(make(), scope)
             if fake is not None:
-                computer = fake.computer(entry.lease.info.id)
-                with fake.state.lock:
-                    entry.snapshot = computer.desktop.disk.clone()
-                    entry.resolution = computer.resolution
+                entry.checkpoint = fake.checkpoint(entry.lease.info.id)
             with self._lock:
                 self.entries[key] = entry
             node.addfinalizer(lambda: self._end(key))
@@ -91,23 +87,3 @@ class SharedComputers:
             entry = self.entries.pop(key, None)
         if entry is not None:
             self.give_back(entry.lease, entry.failed and entry.keep)
-
-
-def restore_desktop(
-    fake: FakeOrgo, computer_id: str, snapshot: FileSystem, resolution: str
-) -> None:
-    """Put a shared computer back as it was new: its disk as provisioned, a fresh boot."""
-    from fake_server.desktop.desktop import Desktop
-
-    state = fake.state
-    with state.lock:
-        computer = fake.computer(computer_id)
-        fake.drop_connections(computer.id, code=1001)
-        computer.desktop.power_off()
-        computer.transition = None
-        computer.stored_status = "running"
-        computer.stream = None
-        computer.resolution = resolution
-        computer.desktop = Desktop(
-            clock=state.clock, ids=state.ids, resolution=resolution, fs=snapshot.clone()
-        )
