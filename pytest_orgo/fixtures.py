@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_orgo.markers import PER_TEST_SETTINGS, orgo_marker
+
 if TYPE_CHECKING:
     from fake_server import FakeOrgo
     from pytest_orgo.client import AsyncOrgoClient, OrgoClient
@@ -22,7 +24,6 @@ if TYPE_CHECKING:
 # the plugin imports this module on every pytest start, used or not.
 RUN_KEY = pytest.StashKey["OrgoRun"]()
 REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
-PER_TEST_SETTINGS = ("keep_on_failure", "provision_timeout", "scope")
 
 
 def orgo_run(config: pytest.Config) -> OrgoRun:
@@ -48,18 +49,16 @@ def test_settings(
     where = f"orgo_config fixture (used by {request.node.nodeid})"
     config_spec = {k: v for k, v in orgo_config.items() if k not in PER_TEST_SETTINGS}
     spec = parse_spec(config_spec, where=where)
-    marker_values: dict[str, Any] = {}
-    for mark in reversed(list(request.node.iter_markers("orgo"))):  # closest mark last: it wins
-        marker_values.update(mark.kwargs)
+    marker = orgo_marker(request.node)
     per_test = {name: getattr(run.settings, name) for name in PER_TEST_SETTINGS}
     for name in PER_TEST_SETTINGS:
-        if name in orgo_config and not _given_on_command_line(request.config, name):
+        if _given_on_command_line(request.config, name):
+            continue
+        if name in marker.per_test:
+            per_test[name] = marker.per_test[name]
+        elif name in orgo_config:
             per_test[name] = orgo_config[name]
-        if name in marker_values:
-            value = marker_values.pop(name)
-            if not _given_on_command_line(request.config, name):
-                per_test[name] = value
-    spec = spec.merged(parse_spec(marker_values, where=request.node.nodeid))
+    spec = spec.merged(parse_spec(marker.spec, where=request.node.nodeid))
     return spec, per_test
 
 
@@ -115,10 +114,7 @@ COMPUTER_FIXTURES = ("orgo_computer", "orgo_async_computer", "orgo_sdk_computer"
 
 
 def _scope_of(item: pytest.Item, default: str) -> str:
-    for mark in item.iter_markers("orgo"):  # closest first
-        if "scope" in mark.kwargs:
-            return str(mark.kwargs["scope"])
-    return default
+    return str(orgo_marker(item).per_test.get("scope", default))
 
 
 def _demand(session: pytest.Session, run: OrgoRun) -> Demand:
@@ -167,15 +163,10 @@ def prewarm_pool(session: pytest.Session) -> None:
     definitions = first._fixtureinfo.name2fixturedefs.get("orgo_config", ())
     if any(definition.baseid for definition in definitions):
         return
-    values: dict[str, Any] = {}
-    for mark in reversed(list(first.iter_markers("orgo"))):
-        values.update(mark.kwargs)
-    for name in PER_TEST_SETTINGS:
-        values.pop(name, None)
     from pytest_orgo.settings import parse_spec
 
     try:
-        spec = parse_spec(values, where=first.nodeid)
+        spec = parse_spec(orgo_marker(first).spec, where=first.nodeid)
     except ValueError:
         return  # reported by collection
     if spec.name is None:

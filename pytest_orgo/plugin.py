@@ -25,6 +25,7 @@ from pytest_orgo.fixtures import (  # noqa: F401  (fixtures are registered by im
     orgo_server,
     orgo_workspace,
 )
+from pytest_orgo.markers import orgo_marker
 from pytest_orgo.options import OPTIONS, SCOPES, Option, RunSettings
 
 if TYPE_CHECKING:
@@ -165,32 +166,27 @@ def pytest_pycollect_makeitem(
 
 def marker_problem(item: pytest.Function) -> str | None:
     """What is wrong with the test's ``@pytest.mark.orgo`` values, or None."""
-    marks = list(item.iter_markers("orgo"))
-    if not marks:
+    marker = orgo_marker(item)
+    if not marker.present:
         return None  # the common case costs no import of the settings model
+    if marker.positional:
+        return (
+            f"{item.nodeid}: @pytest.mark.orgo takes keyword arguments only, "
+            f"got {marker.positional!r}"
+        )
     from pytest_orgo.settings import InvalidSpec, parse_spec  # pydantic: only with a marker
 
-    values: dict[str, Any] = {}
-    for mark in reversed(marks):
-        if mark.args:
-            return (
-                f"{item.nodeid}: @pytest.mark.orgo takes keyword arguments only, got {mark.args!r}"
-            )
-        values.update(mark.kwargs)
-    per_test = {
-        k: values.pop(k) for k in ("keep_on_failure", "provision_timeout", "scope") if k in values
-    }
     try:
-        parse_spec(values, where=item.nodeid)
+        parse_spec(marker.spec, where=item.nodeid)
     except InvalidSpec as exc:
         return str(exc)
-    timeout = per_test.get("provision_timeout")
+    timeout = marker.per_test.get("provision_timeout")
     if timeout is not None and (not isinstance(timeout, int | float) or timeout <= 0):
         return (
             f"{item.nodeid}: invalid orgo settings: provision_timeout={timeout!r} "
             "must be a positive number"
         )
-    scope = per_test.get("scope")
+    scope = marker.per_test.get("scope")
     if scope is not None and scope not in SCOPES:
         return f"{item.nodeid}: invalid orgo settings: scope={scope!r} must be one of " + ", ".join(
             SCOPES
