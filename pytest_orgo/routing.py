@@ -254,8 +254,20 @@ class HostRouter:
         self._patch(websocket.WebSocketApp, "create_dispatcher", create_dispatcher)
 
 
-Router = HostRouter
-"""The old name, kept for code that imported it (``fake_server.framework.Router`` is unrelated)."""
+def __getattr__(name: str) -> Any:
+    """``Router``, the old name of :class:`HostRouter`, still imports but warns: the fake
+    has an unrelated ``fake_server.framework.Router`` (its route table), and one name for
+    two classes misled readers."""
+    if name == "Router":
+        import warnings
+
+        warnings.warn(
+            "pytest_orgo.routing.Router is now HostRouter (the old name goes in a later release)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return HostRouter
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass

@@ -96,3 +96,14 @@ def test_importing_the_package_imports_nothing_heavy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_old_router_name_still_imports_but_warns() -> None:
+    """``Router`` was renamed ``HostRouter`` (the fake's route table is also a Router)."""
+    from pytest_orgo import routing
+
+    with pytest.warns(DeprecationWarning, match="now HostRouter"):
+        old = routing.Router  # type: ignore[attr-defined]
+    assert old is routing.HostRouter
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        routing.Nope  # type: ignore[attr-defined]  # noqa: B018
