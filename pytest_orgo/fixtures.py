@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 # The client, the models and the run are imported inside the fixtures that use them:
 # the plugin imports this module on every pytest start, used or not.
 RUN_KEY = pytest.StashKey["OrgoRun"]()
+CLI_GIVEN_KEY = pytest.StashKey[set[str]]()
+"""The ``--orgo-*`` settings given on the command line: they beat markers and orgo_config."""
 REPORTS_KEY = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
@@ -63,8 +65,6 @@ def test_settings(
 
 
 def _given_on_command_line(config: pytest.Config, name: str) -> bool:
-    from pytest_orgo.plugin import CLI_GIVEN_KEY
-
     return name in config.stash.get(CLI_GIVEN_KEY, set())
 
 

@@ -13,6 +13,7 @@ import pytest
 from pytest_orgo.agent import MARKER_HELP as AGENT_MARKER_HELP
 from pytest_orgo.agent import _orgo_agent_marker, orgo_agent  # noqa: F401  (fixtures)
 from pytest_orgo.fixtures import (  # noqa: F401  (fixtures are registered by import)
+    CLI_GIVEN_KEY,
     REPORTS_KEY,
     RUN_KEY,
     orgo_async_client,
@@ -31,7 +32,6 @@ from pytest_orgo.options import OPTIONS, SCOPES, Option, RunSettings
 if TYPE_CHECKING:
     from pytest_orgo.run import RunSummary  # noqa: F401  (the stash key's type)
 
-CLI_GIVEN_KEY = pytest.StashKey[set[str]]()
 SUMMARY_KEY = pytest.StashKey["RunSummary"]()
 MARKER_ERROR_KEY = pytest.StashKey[str]()
 

@@ -74,15 +74,38 @@ def every_import(body: list[ast.stmt]) -> Iterator[ast.Import | ast.ImportFrom]:
                 yield node
 
 
-def build(packages: tuple[str, ...], *, deferred: bool = False) -> Graph:
-    """The module-level graph inside ``packages`` (with ``deferred``: every import, the
-    dependencies between modules whatever the timing)."""
+def runtime_imports(body: list[ast.stmt]) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Every import that can run, deferred ones (inside functions) included, type-checking
+    ones not."""
+    for statement in body:
+        if isinstance(statement, ast.If) and is_type_checking(statement.test):
+            yield from runtime_imports(statement.orelse)
+            continue
+        if isinstance(statement, ast.Import | ast.ImportFrom):
+            yield statement
+            continue
+        for child in ast.iter_child_nodes(statement):
+            if isinstance(child, ast.stmt):
+                yield from runtime_imports([child])
+            else:
+                for node in ast.walk(child):  # expressions hold no statements but lambdas'
+                    if isinstance(node, ast.Import | ast.ImportFrom):
+                        yield node
+
+
+def build(packages: tuple[str, ...], *, deferred: bool = False, typing: bool = True) -> Graph:
+    """The module-level graph inside ``packages``. With ``deferred``: imports inside
+    functions too, and with ``typing`` also the type-checking ones (every dependency between
+    modules whatever the timing)."""
     paths = {module_name(p): p for pkg in packages for p in (ROOT / pkg).rglob("*.py")}
     graph: Graph = {name: set() for name in paths}
     for name, path in paths.items():
         tree = ast.parse(path.read_text(), str(path))
         is_package = path.name == "__init__.py"
-        statements = every_import(tree.body) if deferred else top_level_imports(tree.body)
+        if not deferred:
+            statements = top_level_imports(tree.body)
+        else:
+            statements = every_import(tree.body) if typing else runtime_imports(tree.body)
         for node in statements:
             for target in imported_names(name, is_package, node):
                 if target.split(".")[0] not in packages:
@@ -168,6 +191,44 @@ def test_fake_server_has_no_cycle_even_counting_deferred_imports() -> None:
     (``render.Desktop``, ``shell.engine.Interpreter``), never by importing it back."""
     graph = build(("fake_server",), deferred=True)
     assert cycles(graph) == []
+
+
+def test_the_plugin_has_no_cycle_counting_deferred_imports() -> None:
+    """Deferred imports (the plugin defers its heavy ones) must not hide a cycle either;
+    type-checking imports aside (the client's endpoint descriptors name the client classes
+    they return, and a mismatch names the screenshot it carries)."""
+    graph = build(("pytest_orgo",), deferred=True, typing=False)
+    assert cycles(graph) == []
+
+
+def test_runtime_imports_skip_type_checking_blocks_only() -> None:
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    import pkg.typing_only\n"
+        "else:\n"
+        "    import pkg.at_runtime\n"
+        "def f():\n"
+        "    import pkg.deferred\n"
+        "    if TYPE_CHECKING:\n"
+        "        import pkg.typing_in_function\n"
+        "class C:\n"
+        "    def m(self):\n"
+        "        from pkg import method_level\n"
+    )
+    names = [
+        target
+        for node in runtime_imports(tree.body)
+        for target in imported_names("pkg.mod", False, node)
+    ]
+    assert names == [
+        "typing",
+        "typing.TYPE_CHECKING",
+        "pkg.at_runtime",
+        "pkg.deferred",
+        "pkg",
+        "pkg.method_level",
+    ]
 
 
 def test_fake_server_never_imports_the_plugin_or_pytest() -> None:
