@@ -24,6 +24,8 @@ import copy
 import struct
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pytest_orgo.cassettes.format import Connection, Frame, Interaction
@@ -194,8 +196,6 @@ class WsRecorder:
     # -- websockets (sync and asyncio) ----------------------------------------------
 
     def wrap_websockets_sync(self, connection: Any, recorder: ConnectionRecorder) -> Any:
-        from websockets.exceptions import ConnectionClosed, ConnectionClosedOK
-
         send, recv = connection.send, connection.recv
 
         def recorded_send(message: Any, *args: Any, **kwargs: Any) -> None:
@@ -203,14 +203,8 @@ class WsRecorder:
             send(message, *args, **kwargs)
 
         def recorded_recv(*args: Any, **kwargs: Any) -> Any:
-            try:
+            with _receiving(recorder, (TimeoutError,)):
                 message = recv(*args, **kwargs)
-            except TimeoutError:
-                recorder.timeout()
-                raise
-            except ConnectionClosed as exc:
-                recorder.closed(*_close_of(exc), isinstance(exc, ConnectionClosedOK))
-                raise
             recorder.message("recv", message)
             return message
 
@@ -218,8 +212,6 @@ class WsRecorder:
         return connection
 
     def wrap_websockets_async(self, connection: Any, recorder: ConnectionRecorder) -> Any:
-        from websockets.exceptions import ConnectionClosed, ConnectionClosedOK
-
         send, recv = connection.send, connection.recv
 
         async def recorded_send(message: Any, *args: Any, **kwargs: Any) -> None:
@@ -227,14 +219,9 @@ class WsRecorder:
             await send(message, *args, **kwargs)
 
         async def recorded_recv(*args: Any, **kwargs: Any) -> Any:
-            try:
+            # asyncio.wait_for / timeout() cancel the receive: a timeout as the client saw it
+            with _receiving(recorder, (TimeoutError, asyncio.CancelledError)):
                 message = await recv(*args, **kwargs)
-            except (TimeoutError, asyncio.CancelledError):  # asyncio.wait_for / timeout()
-                recorder.timeout()
-                raise
-            except ConnectionClosed as exc:
-                recorder.closed(*_close_of(exc), isinstance(exc, ConnectionClosedOK))
-                raise
             recorder.message("recv", message)
             return message
 
@@ -295,6 +282,24 @@ def _close_payload(data: Any) -> tuple[int | None, str, bool]:
     raw = bytes(data or b"")
     code = struct.unpack("!H", raw[:2])[0] if len(raw) >= 2 else None
     return code, raw[2:].decode("utf-8", "replace"), code in (None, 1000, 1001)
+
+
+@contextmanager
+def _receiving(
+    recorder: ConnectionRecorder, timeouts: tuple[type[BaseException], ...]
+) -> Iterator[None]:
+    """Record how a receive of the ``websockets`` library ended, if not with a message:
+    a timeout, or the close (with its code and whether it was clean)."""
+    from websockets.exceptions import ConnectionClosed, ConnectionClosedOK
+
+    try:
+        yield
+    except timeouts:
+        recorder.timeout()
+        raise
+    except ConnectionClosed as exc:
+        recorder.closed(*_close_of(exc), isinstance(exc, ConnectionClosedOK))
+        raise
 
 
 def _close_of(exc: Any) -> tuple[int | None, str]:
