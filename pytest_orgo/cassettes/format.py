@@ -211,13 +211,21 @@ def _blob(sidecar: bytes | None, ref: Any, where: str) -> bytes:
     return sidecar[offset : offset + length]
 
 
-def _body_in(body: Any, sidecar: bytes | None, where: str) -> bytes:
+def plain_bytes(body: Any) -> bytes | None:
+    """A body that is nothing, bytes or text, as bytes (UTF-8); None for any other form."""
     if body is None:
         return b""
     if isinstance(body, bytes):
         return body
     if isinstance(body, str):
         return body.encode("utf-8")
+    return None
+
+
+def _body_in(body: Any, sidecar: bytes | None, where: str) -> bytes:
+    plain = plain_bytes(body)
+    if plain is not None:
+        return plain
     if "base64" in body:
         return base64.b64decode(body["base64"])
     if "sidecar" in body:

@@ -24,7 +24,7 @@ from typing import Any
 from pytest_orgo._paths import display
 from pytest_orgo.cassettes import scrub, wsfakes
 from pytest_orgo.cassettes.config import CassetteConfig
-from pytest_orgo.cassettes.format import CassetteData, Interaction, split
+from pytest_orgo.cassettes.format import CassetteData, Interaction, plain_bytes, split
 from pytest_orgo.cassettes.matching import canonical_url, content_type
 from pytest_orgo.cassettes.player import CassetteMismatch, Player, Script
 from pytest_orgo.cassettes.recorder import STARTED, Clock, HttpRecorder, WsRecorder
@@ -65,12 +65,9 @@ def _real_method(
 
 
 def _body_bytes(body: Any) -> bytes:
-    if body is None:
-        return b""
-    if isinstance(body, bytes):
-        return body
-    if isinstance(body, str):
-        return body.encode("utf-8")
+    plain = plain_bytes(body)
+    if plain is not None:
+        return plain
     if hasattr(body, "read"):
         return b""  # a streamed file upload: matched on method and URL only
     return b"".join(part if isinstance(part, bytes) else str(part).encode() for part in body)
