@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from fake_server.clock import Clock, ClockMode
 from fake_server.control_access import ControlAccess
@@ -42,6 +42,16 @@ class Checkpoint:
     computer_id: str
     disk: FileSystem
     resolution: str
+
+
+class BackendOptions(TypedDict, total=False):
+    """The options of :class:`Backend` (and of ``FakeOrgo``, which passes them on)."""
+
+    seed: int | None
+    api_keys: Iterable[str] | None
+    clock: ClockMode
+    start_time: float | None
+    control_token: str | None
 
 
 class Backend:

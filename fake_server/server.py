@@ -13,15 +13,13 @@ another process can do the same things.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
-from typing import Any
+from typing import Any, Unpack
 
 from fake_server import openapi
 from fake_server.agent.routes import agent_api_router, agent_control_router
 from fake_server.agent.service import AgentService
 from fake_server.asgi import build_app
-from fake_server.backend import Backend
-from fake_server.clock import ClockMode
+from fake_server.backend import Backend, BackendOptions
 from fake_server.dispatch import Dispatcher
 from fake_server.routes import api_router
 from fake_server.routes.control import control_router
@@ -36,28 +34,11 @@ __all__ = ["FakeOrgo"]
 
 
 class FakeOrgo(Backend):
-    """A fake Orgo API with all its state in memory.
+    """A fake Orgo API with all its state in memory: a :class:`Backend` (whose options it
+    takes) wired to its routes, WebSockets, transport and servers."""
 
-    ``api_keys=None`` accepts any non-empty bearer key (all as one account); given keys,
-    only those. ``seed`` makes ids, passwords and timestamps repeat from run to run.
-    """
-
-    def __init__(
-        self,
-        *,
-        seed: int | None = None,
-        api_keys: Iterable[str] | None = None,
-        clock: ClockMode = "virtual",
-        start_time: float | None = None,
-        control_token: str | None = None,
-    ) -> None:
-        super().__init__(
-            seed=seed,
-            api_keys=api_keys,
-            clock=clock,
-            start_time=start_time,
-            control_token=control_token,
-        )
+    def __init__(self, **options: Unpack[BackendOptions]) -> None:
+        super().__init__(**options)
         api = api_router()
         api.include(openapi.router)  # GET /api/openapi.json, built from every route table
         control = control_router(self)
@@ -69,7 +50,7 @@ class FakeOrgo(Backend):
             log=self.log,
             faults=self.faults,
             rate_limit=lambda: self.rate_limit,
-            request_ids=random.Random(None if seed is None else seed + 1),
+            request_ids=random.Random(None if self.seed is None else self.seed + 1),
             access=self.control_access,
         )
         # the agent acts through the platform's own dispatcher, so its clicks fire events
