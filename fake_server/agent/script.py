@@ -15,23 +15,11 @@ last one.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
-COORDINATE_ACTIONS = frozenset(
-    {
-        "left_click",
-        "right_click",
-        "middle_click",
-        "double_click",
-        "triple_click",
-        "mouse_move",
-        "left_click_drag",
-    }
-)
-ToolAction = Literal[
-    "screenshot",
+CoordinateAction = Literal[
     "left_click",
     "right_click",
     "middle_click",
@@ -39,12 +27,11 @@ ToolAction = Literal[
     "triple_click",
     "mouse_move",
     "left_click_drag",
-    "type",
-    "key",
-    "scroll",
-    "wait",
-    "cursor_position",
 ]
+ToolAction = Literal[
+    CoordinateAction, "screenshot", "type", "key", "scroll", "wait", "cursor_position"
+]
+COORDINATE_ACTIONS = frozenset(get_args(CoordinateAction))
 Coordinate = tuple[Annotated[int, Field(ge=0)], Annotated[int, Field(ge=0)]]
 
 
