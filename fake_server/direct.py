@@ -14,6 +14,9 @@ import time
 from typing import Any
 
 from fake_server.backend import Backend
+from fake_server.framework import parse_model
+from fake_server.models import ComputerCreate
+from fake_server.routes.computers import create_from
 from fake_server.state import ApiKey
 from fake_server.views import computer_out, workspace_out
 
@@ -41,14 +44,14 @@ class DirectApi:
 
     def create_computer(self, workspace_id: str, name: str, **fields: Any) -> Json:
         """``POST /computers``; ``fields`` are the request's other fields (os, ram, cpu,
-        gpu, disk_size_gb, resolution, auto_stop_minutes, template_ref). The configured
-        creation latency is waited out after the lock is released, as the route does."""
+        gpu, disk_size_gb, resolution, auto_stop_minutes, template_ref), validated as the
+        route validates its body. The configured creation latency is waited out after the
+        lock is released, as the route does."""
         state = self._backend.state
         with state.lock:
-            key = self._key()
-            computer = state.create_computer(
-                key, state.workspace(key, workspace_id), name, **fields
-            )
+            key = self._key()  # a bad key is a 401 before a bad body is a 400, as in REST
+            given = {"workspace_id": workspace_id, "name": name, **fields}
+            computer = create_from(state, key, parse_model(ComputerCreate, given))
             latency = state.lifecycle.create_latency
             answer = computer_out(state, computer, self._origin).model_dump(mode="json")
         if latency > 0:

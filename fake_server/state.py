@@ -11,7 +11,7 @@ import hashlib
 import math
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
 from fake_server.clock import Clock
@@ -105,6 +105,26 @@ class Stream:
     connection_name: str
     pid: int
     start_time: float
+
+
+@dataclass(frozen=True)
+class ComputerSpec:
+    """What a computer is asked to be: the create request's fields (None: the plan's
+    default), and what a clone copies."""
+
+    os: str = "linux"
+    ram: int | None = None
+    cpu: float | None = None
+    gpu: str = "none"
+    disk_size_gb: int | None = None
+    resolution: str = DEFAULT_RESOLUTION
+    auto_stop_minutes: int = 0
+    template_ref: str | None = None
+    image: str | None = None
+
+    @classmethod
+    def of(cls, computer: Computer) -> ComputerSpec:
+        return cls(**{field.name: getattr(computer, field.name) for field in fields(cls)})
 
 
 @dataclass
@@ -311,27 +331,25 @@ class State:
         key: ApiKey,
         workspace: Workspace,
         name: str,
+        spec: ComputerSpec = ComputerSpec(),
         *,
-        os: str = "linux",
-        ram: int | None = None,
-        cpu: float | None = None,
-        gpu: str = "none",
-        disk_size_gb: int | None = None,
-        resolution: str = DEFAULT_RESOLUTION,
-        auto_stop_minutes: int = 0,
-        template_ref: str | None = None,
-        image: str | None = None,
         source: Computer | None = None,
     ) -> Computer:
         self._check_workspace(key, workspace)
-        if template_ref is not None and template_ref not in KNOWN_TEMPLATES:
-            raise not_found(f"Template not found: {template_ref}")
+        if spec.template_ref is not None and spec.template_ref not in KNOWN_TEMPLATES:
+            raise not_found(f"Template not found: {spec.template_ref}")
         if any(c.name == name for c in self.computers_in(workspace.id)):
             raise bad_request(f"A computer named {name!r} already exists in this workspace")
-        ram = 4 if ram is None else ram
-        cpu = 1 if cpu is None else cpu
-        disk = 8 if disk_size_gb is None else disk_size_gb
-        self._check_plan(ram=ram, cpu=cpu, disk=disk, os=os, gpu=gpu)
+        spec = replace(
+            spec,
+            ram=4 if spec.ram is None else spec.ram,
+            cpu=1 if spec.cpu is None else spec.cpu,
+            disk_size_gb=8 if spec.disk_size_gb is None else spec.disk_size_gb,
+        )
+        assert spec.ram is not None and spec.cpu is not None and spec.disk_size_gb is not None
+        self._check_plan(
+            ram=spec.ram, cpu=spec.cpu, disk=spec.disk_size_gb, os=spec.os, gpu=spec.gpu
+        )
         self._check_running_limit(key.account_id)
         now = self.clock.now()
         computer_id = self.ids.uuid()
@@ -344,19 +362,11 @@ class State:
             name=name,
             workspace_id=workspace.id,
             account_id=workspace.user_id,
-            os=os,
-            ram=ram,
-            cpu=cpu,
-            gpu=gpu,
-            disk_size_gb=disk,
-            resolution=resolution,
-            auto_stop_minutes=auto_stop_minutes,
-            template_ref=template_ref,
-            image=image,
+            **vars(spec),
             vnc_password=self.ids.password(),
             created_at=now,
             updated_at=now,
-            desktop=self.desktop_factory(source, resolution),
+            desktop=self.desktop_factory(source, spec.resolution),
         )
         self.computers[computer.id] = computer
         self.by_instance[instance_id] = computer.id
@@ -489,21 +499,7 @@ class State:
             computer.clones += 1
             suffix = "(clone)" if computer.clones == 1 else f"(clone {computer.clones})"
             name = f"{computer.name} {suffix}"
-        return self.create_computer(
-            key,
-            target,
-            name,
-            os=computer.os,
-            ram=computer.ram,
-            cpu=computer.cpu,
-            gpu=computer.gpu,
-            disk_size_gb=computer.disk_size_gb,
-            resolution=computer.resolution,
-            auto_stop_minutes=computer.auto_stop_minutes,
-            template_ref=computer.template_ref,
-            image=computer.image,
-            source=computer,
-        )
+        return self.create_computer(key, target, name, ComputerSpec.of(computer), source=computer)
 
     def resize(
         self,

@@ -15,7 +15,7 @@ from fake_server.models import (
     ResizeRequest,
     VncPasswordOut,
 )
-from fake_server.state import ApiKey, Computer, State
+from fake_server.state import ApiKey, Computer, ComputerSpec, State
 from fake_server.views import computer_out
 
 router = Router()
@@ -34,28 +34,18 @@ def _computer_answer(state: State, request: ApiRequest, computer: Computer) -> A
     return dump(computer_out(state, computer, request.origin))
 
 
-@router.post("/computers", status=201, answer=ComputerOut)
-def create_computer(state: State, request: ApiRequest, given: Body[ComputerCreate]) -> ApiResponse:
-    body = given.parse()
-    key = key_of(request)
+def create_from(state: State, key: ApiKey, body: ComputerCreate) -> Computer:
+    """``POST /computers`` on the state: the route's work, and ``DirectApi``'s."""
     workspace_id = body.workspace_id or body.project_id
     if not workspace_id:  # a workspace *name* (`project`) is refused live (section 20)
         raise bad_request("workspace_id is required")
-    workspace = state.workspace(key, workspace_id)
-    computer = state.create_computer(
-        key,
-        workspace,
-        body.name,
-        os=body.os,
-        ram=body.ram,
-        cpu=body.cpu,
-        gpu=body.gpu,
-        disk_size_gb=body.disk_size_gb,
-        resolution=body.resolution,
-        auto_stop_minutes=body.auto_stop_minutes,
-        template_ref=body.template_ref,
-        image=body.image,
-    )
+    spec = ComputerSpec(**body.model_dump(exclude={"workspace_id", "project_id", "name"}))
+    return state.create_computer(key, state.workspace(key, workspace_id), body.name, spec)
+
+
+@router.post("/computers", status=201, answer=ComputerOut)
+def create_computer(state: State, request: ApiRequest, given: Body[ComputerCreate]) -> ApiResponse:
+    computer = create_from(state, key_of(request), given.parse())
     answer = _computer_answer(state, request, computer)
     answer.delay += state.lifecycle.create_latency  # waited out by the transport, off the lock
     return answer

@@ -40,31 +40,10 @@ class FakeApi:
         with self._call("POST", "/workspaces") as api:
             return Workspace.model_validate(api.create_workspace(name, icon_url=icon_url))
 
-    def create_computer(
-        self,
-        workspace_id: str,
-        name: str,
-        *,
-        os: str | None = None,
-        ram: int | None = None,
-        cpu: float | None = None,
-        gpu: str | None = None,
-        disk_size_gb: int | None = None,
-        resolution: str | None = None,
-        auto_stop_minutes: int | None = None,
-        template_ref: str | None = None,
-    ) -> Computer:
-        given = {
-            "os": os,
-            "ram": ram,
-            "cpu": cpu,
-            "gpu": gpu,
-            "disk_size_gb": disk_size_gb,
-            "resolution": resolution,
-            "auto_stop_minutes": auto_stop_minutes,
-            "template_ref": template_ref,
-        }
-        fields: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    def create_computer(self, workspace_id: str, name: str, **spec: Any) -> Computer:
+        """The client's ``create_computer`` keywords; an unset (None) one is left out, as
+        the client leaves it out of the JSON body."""
+        fields = {key: value for key, value in spec.items() if value is not None}
         with self._call("POST", "/computers") as api:
             return Computer.model_validate(api.create_computer(workspace_id, name, **fields))
 

@@ -74,6 +74,18 @@ def test_direct_calls_raise_the_rest_errors(fake: FakeOrgo) -> None:
     assert refused.value.status == 401
 
 
+def test_a_direct_create_validates_its_fields_as_the_route_does(
+    fake: FakeOrgo, api: httpx.Client, workspace: dict[str, object]
+) -> None:
+    with pytest.raises(ApiError) as invalid:
+        DirectApi(fake, KEY).create_computer(str(workspace["id"]), "pc", ram=3, gpu="tpu")
+    rest = api.post(
+        "/computers", json={"workspace_id": workspace["id"], "name": "pc", "ram": 3, "gpu": "tpu"}
+    )
+    assert (invalid.value.status, invalid.value.message) == (400, rest.json()["error"])
+    assert "ram" in invalid.value.message and "gpu" in invalid.value.message
+
+
 def test_checkpoint_and_restore_put_a_computer_back_as_new(
     fake: FakeOrgo, computer: dict[str, str]
 ) -> None:
