@@ -34,7 +34,7 @@ from typing import Any, Final
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
-from pytest_orgo._events_model import EVENT_TYPES
+from pytest_orgo.helpers.events._model import EVENT_TYPES
 
 __all__ = [
     "EVENT_TYPES",

@@ -9,7 +9,7 @@ are redirected to the in-process fake, for the clients
 Orgo code uses: httpx (sync and async, answered in memory), requests (and so the
 official SDK), ``websockets`` (asyncio and sync) and ``websocket-client`` (and so
 the SDK's agent loop); httpx2 (the fork the ``openai`` SDK uses) is answered in memory
-too, through :mod:`pytest_orgo.httpx2_bridge`. Every other host is left alone. Each
+too, through :mod:`pytest_orgo.routing.httpx2`. Every other host is left alone. Each
 library is patched at one narrow seam (a transport method, a URI parser), and restored on
 :meth:`HostRouter.uninstall`.
 
@@ -179,7 +179,7 @@ class HostRouter:
     def _patch_httpx2(self, httpx2: ModuleType) -> None:
         """The ``openai`` SDK's httpx fork: its requests cross into the fake's httpx
         transport and its answers come back as httpx2 objects, streamed bodies included."""
-        from pytest_orgo.httpx2_bridge import forward, forward_async
+        from pytest_orgo.routing.httpx2 import forward, forward_async
 
         router = self
         sync_original = httpx2.HTTPTransport.handle_request
