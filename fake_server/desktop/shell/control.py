@@ -75,31 +75,67 @@ def read(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
     return 0 if ended else 1
 
 
+#: ``set -o`` names bash knows; those in :data:`HONOURED` act, the rest are accepted.
+SET_OPTIONS = (
+    *("allexport", "braceexpand", "emacs", "errexit", "errtrace", "functrace", "hashall"),
+    *("histexpand", "history", "ignoreeof", "interactive-comments", "keyword", "monitor"),
+    *("noclobber", "noexec", "noglob", "nolog", "notify", "nounset", "onecmd", "physical"),
+    *("pipefail", "posix", "privileged", "verbose", "vi", "xtrace"),
+)
+HONOURED = ("errexit", "nounset", "pipefail")
+SET_LETTERS = {"e": "errexit", "u": "nounset"}
+SET_USAGE = "set: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]\n"
+
+
 @command("set")
 def set_(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
-    """``set -e``/``+e`` are honoured; ``-u``, ``-x``, ``-o pipefail`` and friends are
-    accepted without effect; ``set -- a b`` sets the positional parameters."""
+    """``-e``/``errexit``, ``-u``/``nounset`` and ``-o pipefail`` are honoured (also
+    combined, ``set -euo pipefail``); bash's other flags and option names are accepted
+    without effect; ``set -- a b`` sets the positional parameters; ``set -o`` lists."""
+    session = ctx.session
     args = argv[1:]
     if not args:
-        for name, value in sorted({**ctx.session.env, **ctx.session.variables}.items()):
+        for name, value in sorted({**session.env, **session.variables}.items()):
             io.out.write(f"{name}={value}\n")
         return 0
     while args:
         arg = args.pop(0)
-        if arg == "--":
-            ctx.session.positional = list(args)
+        if arg in ("--", "-"):
+            session.positional = list(args)
             return 0
-        if arg in ("-o", "+o"):
-            if args:
-                args.pop(0)
-            continue
-        if re.fullmatch(r"[-+][euxvfhCbmnBHPT]+", arg):
-            if "e" in arg:
-                ctx.session.errexit = arg.startswith("-")
-            continue
-        ctx.session.positional = [arg, *args]
-        return 0
+        if len(arg) < 2 or arg[0] not in "-+":
+            session.positional = [arg, *args]
+            return 0
+        on = arg[0] == "-"
+        for letter in arg[1:]:
+            if letter == "o":
+                if not args:
+                    _list_options(ctx, io, on)
+                    continue
+                name = args.pop(0)
+                if name not in SET_OPTIONS:
+                    io.err.write(f"bash: set: {name}: invalid option name\n")
+                    return 2
+                if name in HONOURED:
+                    setattr(session, name, on)
+            elif letter in "abefhkmnptuvxBCEHPT":
+                if letter in SET_LETTERS:
+                    setattr(session, SET_LETTERS[letter], on)
+            else:
+                io.err.write(f"bash: set: {arg[0]}{letter}: invalid option\n{SET_USAGE}")
+                return 2
     return 0
+
+
+def _list_options(ctx: Context, io: Io, readable: bool) -> None:
+    """``set -o`` (a table) or ``set +o`` (commands that restore the settings)."""
+    defaults = {"braceexpand", "hashall", "interactive-comments"}
+    for name in SET_OPTIONS:
+        state = getattr(ctx.session, name) if name in HONOURED else name in defaults
+        if readable:
+            io.out.write(f"{name:<15}\t{'on' if state else 'off'}\n")
+        else:
+            io.out.write(f"set {'-' if state else '+'}o {name}\n")
 
 
 @command("shift")

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 from fake_server.desktop.filesystem import HOME, FileSystem
-from fake_server.desktop.shell.runtime import Buffer, ExpansionError, Io
+from fake_server.desktop.shell.runtime import Buffer, ExpansionError, FatalExpansion, Io
 from fake_server.desktop.shell.session import SHELL_PID, ShellSession
 from fake_server.desktop.shell.syntax import (
     ASSIGNMENT_RE,
@@ -144,8 +144,19 @@ class Expander:
             self.substitution_status = status
             return buffer.text.rstrip("\n")
         if part.kind == "arith":
-            return str(self.arithmetic(self.expand_text(part.text, io)))
+            try:
+                return str(self.arithmetic(self.expand_text(part.text, io)))
+            except ExpansionError as exc:
+                raise FatalExpansion(str(exc)) from None
         return self.parameter(part.text, io)
+
+    def _unbound(self, name: str) -> FatalExpansion:
+        return FatalExpansion(f"{name}: unbound variable", unbound=True)
+
+    def flags(self) -> str:
+        """``$-``, as ``bash -c`` shows it: ``hBc`` with ``e`` and ``u`` when set."""
+        session = self.session
+        return ("e" if session.errexit else "") + "h" + ("u" if session.nounset else "") + "Bc"
 
     def parameter(self, spec: str, io: Io) -> str:
         background = self.session.last_background_pid
@@ -154,26 +165,45 @@ class Expander:
             "?": str(self.session.last_exit_code), "$": str(SHELL_PID),
             "!": "" if background is None else str(background),
             "#": str(len(self.session.positional)), "@": " ".join(self.session.positional),
-            "*": " ".join(self.session.positional), "0": "bash", "-": "hBc",
+            "*": " ".join(self.session.positional), "0": "bash", "-": self.flags(),
         }
         # fmt: on
+        nounset = self.session.nounset
+        if spec == "!" and background is None and nounset:
+            raise self._unbound("$!")
         if spec in special:
             return special[spec]
         if spec.isdigit():
             index = int(spec)
             positional = self.session.positional
-            return positional[index - 1] if 0 < index <= len(positional) else ""
+            if 0 < index <= len(positional):
+                return positional[index - 1]
+            if nounset and index > 0:
+                raise self._unbound(f"${spec}")
+            return ""
         if NAME_RE.fullmatch(spec):
-            return self.session.get(spec) or ""
+            value = self.session.get(spec)
+            if value is None and nounset:
+                raise self._unbound(spec)
+            return value or ""
         if spec.startswith("#") and NAME_RE.fullmatch(spec[1:]):
-            return str(len(self.session.get(spec[1:]) or ""))
+            value = self.session.get(spec[1:])
+            if value is None and nounset:
+                raise self._unbound(spec[1:])
+            return str(len(value or ""))
         match = re.fullmatch(
             r"([A-Za-z_][A-Za-z0-9_]*|[?$!#0-9])(:?[-=+?]|##?|%%?|//?)(.*)", spec, re.DOTALL
         )
         if match is None:
-            raise ExpansionError(f"${{{spec}}}: bad substitution")
+            raise FatalExpansion(f"${{{spec}}}: bad substitution")
         name, op, arg = match.groups()
         value = special.get(name) if name in special else self.session.get(name)
+        if name.isdigit() and name != "0":
+            index = int(name)
+            positional = self.session.positional
+            value = positional[index - 1] if 0 < index <= len(positional) else None
+        if value is None and nounset and op in ("#", "##", "%", "%%", "/", "//"):
+            raise self._unbound(name)
         if op in ("#", "##", "%", "%%"):
             return _strip_pattern(value or "", self.expand_text(arg, io), op)
         if op in ("/", "//"):
@@ -196,7 +226,7 @@ class Expander:
             return "" if unset else self.expand_text(arg, io)
         if unset:
             message = self.expand_text(arg, io) or "parameter null or not set"
-            raise ExpansionError(f"{name}: {message}")
+            raise FatalExpansion(f"{name}: {message}", unbound=True)
         return value or ""
 
     def arithmetic(self, text: str) -> int:
@@ -213,7 +243,10 @@ class Expander:
         if isinstance(node, ast.Constant) and isinstance(node.value, int):
             return int(node.value)
         if isinstance(node, ast.Name):
-            value = self.session.get(node.id) or "0"
+            found = self.session.get(node.id)
+            if found is None and self.session.nounset:
+                raise self._unbound(node.id)
+            value = found or "0"
             return int(value) if re.fullmatch(r"-?\d+", value.strip()) else 0
         if isinstance(node, ast.UnaryOp) and type(node.op) in _ARITH_UNARY:
             return int(_ARITH_UNARY[type(node.op)](self.arith_node(node.operand, text)))

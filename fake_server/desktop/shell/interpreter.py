@@ -43,6 +43,7 @@ from fake_server.desktop.shell.runtime import (
     Buffer,
     Builtin,
     ExpansionError,
+    FatalExpansion,
     FileSink,
     FunctionReturn,
     Io,
@@ -168,7 +169,7 @@ class Bash:
         except ShellExit as exc:
             if sourced:
                 raise
-            if top:
+            if top and not exc.abandon:
                 self.session.exited = exc.code
             return self.finish(exc.code)
         except ShellTimeout:
@@ -239,6 +240,9 @@ class Bash:
                 self.start_background(item, io)
             except ExpansionError as exc:
                 io.err.write(f"bash: {exc}\n")
+            except FatalExpansion as exc:
+                io.err.write(f"bash: {exc}\n")
+                raise self.fatal(exc) from None
             return 0
         status = self.finish(self.run_pipeline(item.first, io))
         for op, pipeline in item.rest:
@@ -250,7 +254,7 @@ class Bash:
         if len(commands) == 1:
             return self.run_command(commands[0], io)
         data = io.stdin
-        status = 0
+        status = failed = 0
         for index, command in enumerate(commands):
             last = index == len(commands) - 1
             out: Sink = io.out if last else Buffer()
@@ -260,7 +264,9 @@ class Bash:
                 status = exc.code
             if isinstance(out, Buffer):
                 data = out.text
-        return status
+            failed = status or failed
+        # pipefail: the last element that failed decides, not the last element
+        return failed if self.session.pipefail else status
 
     def start_background(self, item: AndOr, io: Io) -> None:
         """``NAME args &``: a process called NAME appears; the command itself does not run."""
@@ -295,12 +301,24 @@ class Bash:
         except ExpansionError as exc:
             io.err.write(f"bash: {exc}\n")
             return 1
+        except FatalExpansion as exc:
+            io.err.write(f"bash: {exc}\n")
+            raise self.fatal(exc) from None
         except ShellSyntaxError as exc:
             io.err.write(f"bash: -c: line 1: {exc}\n")
             return 2
         except Unsupported as exc:
             io.err.write(f"bash: the simulated shell does not support {exc}\n")
             return 2
+
+    def fatal(self, exc: FatalExpansion) -> ShellExit:
+        """How bash leaves after a fatal expansion: an interactive shell drops the rest of
+        the line (status 1); ``bash -c`` exits, with 127 at its top level for an unset
+        variable (1 under ``set -e``, and in a ``( )`` or ``$( )`` subshell), else 1."""
+        if self.session.interactive:
+            return ShellExit(1, abandon=True)
+        top = self.depth == 0 and not self.session.errexit
+        return ShellExit(127 if exc.unbound and top else 1)
 
     def run_redirected(self, redirs: list[Redirect], io: Io, run: Callable[[Io], int]) -> int:
         """Run ``run`` with the redirections applied, then write the files they opened."""

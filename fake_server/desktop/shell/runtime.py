@@ -33,11 +33,13 @@ SHELL_BUILTINS: Final = SHELL_ONLY | {"true", "false", "echo", "printf", "pwd", 
 
 
 class ShellExit(Exception):
-    """``exit N``: unwinds to the script (or pipeline element) being run."""
+    """``exit N``: unwinds to the script (or pipeline element) being run. ``abandon``: an
+    interactive shell dropping the rest of the line after a fatal error; it stays open."""
 
-    def __init__(self, code: int) -> None:
+    def __init__(self, code: int, *, abandon: bool = False) -> None:
         super().__init__(code)
         self.code = code
+        self.abandon = abandon
 
 
 class ShellTimeout(Exception):
@@ -67,7 +69,21 @@ class FunctionReturn(Exception):
 
 
 class ExpansionError(Exception):
-    """``bash: ${x!}: bad substitution`` and friends: the command fails with status 1."""
+    """A word that cannot be expanded (a redirection the simulation does not have, a bad
+    ``[[ ]]`` operand): the command fails with status 1 and the shell goes on."""
+
+
+class FatalExpansion(Exception):
+    """An expansion bash does not survive: ``${x!}`` (bad substitution), ``$((1/0))``,
+    ``${x:?}`` on an unset ``x``, or any unset variable under ``set -u``. A script
+    (``bash -c``) exits; an interactive shell abandons the rest of the line (status 1).
+
+    Not an :class:`ExpansionError`, so no command-level handler swallows it. ``unbound``
+    (the ``:?`` and ``set -u`` cases): ``bash -c`` exits 127 at its top level, not 1."""
+
+    def __init__(self, message: str, *, unbound: bool = False) -> None:
+        super().__init__(message)
+        self.unbound = unbound
 
 
 class UsageError(Exception):

@@ -60,6 +60,8 @@ class ShellSession:
     #: Function definitions by name (parser nodes, typed loosely to keep this module below them).
     functions: dict[str, Any] = field(default_factory=dict)
     errexit: bool = False  # ``set -e``
+    nounset: bool = False  # ``set -u``: expanding an unset variable is an error
+    pipefail: bool = False  # ``set -o pipefail``: a pipeline fails if any element fails
 
     def __post_init__(self) -> None:
         if self.env.get("PWD") != self.cwd:
@@ -100,4 +102,6 @@ class ShellSession:
             positional=list(self.positional),
             functions=dict(self.functions),
             errexit=self.errexit,
+            nounset=self.nounset,
+            pipefail=self.pipefail,
         )
