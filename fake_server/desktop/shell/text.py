@@ -18,6 +18,7 @@ import regex
 from fake_server.desktop.filesystem import FsError
 from fake_server.desktop.shell.edit import bre_to_python, run_regex
 from fake_server.desktop.shell.runtime import Builtin, Context, Io, decode, options, registrar
+from fake_server.desktop.shell.sorting import SortUsageError, parse_args, sort_lines
 from fake_server.desktop.shell.syntax import decode_escapes
 
 COMMANDS: dict[str, Builtin] = {}
@@ -319,25 +320,19 @@ def _grep_regex(patterns: list[str], flags: set[str]) -> Any:
 
 @command("sort")
 def sort(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
-    long = {"reverse": "r", "numeric-sort": "n", "unique": "u", "ignore-case": "f"}
-    flags, operands = options(argv, "rnuf", long)
+    """GNU sort in the C locale (see :mod:`.sorting`): ``-k``, ``-t``, ``-n -h -g -f -r
+    -b -u -s`` and their long names."""
+    try:
+        spec, operands = parse_args(argv)
+    except SortUsageError as exc:
+        io.err.write(f"{exc}\n")
+        return 2
     try:
         inputs = _read_inputs(ctx, "sort", operands, io)
     except _InputFailed:
         return 2
     lines = [line for _, text in inputs for line in text.splitlines()]
-
-    def key(line: str) -> tuple[float, str]:
-        text = line.lower() if "f" in flags else line
-        if "n" in flags:
-            match = re.match(r"\s*(-?\d+(?:\.\d+)?)", line)
-            return (float(match.group(1)) if match else 0.0, text)
-        return (0.0, text)
-
-    lines.sort(key=key, reverse="r" in flags)
-    if "u" in flags:
-        lines = [line for i, line in enumerate(lines) if i == 0 or key(line) != key(lines[i - 1])]
-    io.out.write("".join(line + "\n" for line in lines))
+    io.out.write("".join(line + "\n" for line in sort_lines(lines, spec)))
     return 0
 
 
