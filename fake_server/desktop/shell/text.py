@@ -219,9 +219,11 @@ def wc(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
             "m": len(text),
         }
         rows.append(([counts[c] for c in columns], label if operands else None))
-    if len(rows) > 1:
+    if len(operands) > 1:  # GNU totals whenever it was given files, even unreadable ones
         totals = [sum(row[0][i] for row in rows) for i in range(len(columns))]
         rows.append((totals, "total"))
+    if not rows:
+        return status
     if len(columns) == 1 and len(rows) == 1:
         width = 1
     elif not operands:

@@ -158,6 +158,12 @@ CASES: list[tuple[str, str, int]] = [
     ("echo x | grep y", "", 1),
     ("printf 'b\\na\\nb\\n' | sort | uniq -c", "      1 a\n      2 b\n", 0),
     ("wc -l notes.txt", "3 notes.txt\n", 0),
+    ("wc -l missing", "wc: missing: No such file or directory\n", 1),
+    (
+        "wc -l missing nope",
+        "wc: missing: No such file or directory\nwc: nope: No such file or directory\n0 total\n",
+        1,
+    ),
     ("grep zeta missing", "grep: missing: No such file or directory\n", 2),
     # redirection failures
     ("echo hi > missing/f", "bash: missing/f: No such file or directory\n", 1),
