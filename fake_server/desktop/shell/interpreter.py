@@ -26,6 +26,7 @@ from fake_server.desktop.filesystem import (
 from fake_server.desktop.processes import ProcessTable
 from fake_server.desktop.python_eval import PythonResult
 from fake_server.desktop.shell import (
+    awk,
     builtins,
     control,
     edit,
@@ -73,6 +74,7 @@ COMMANDS: Final[Mapping[str, Builtin]] = {
     **control.COMMANDS,
     **edit.COMMANDS,
     **tools.COMMANDS,
+    **awk.COMMANDS,
 }
 
 
