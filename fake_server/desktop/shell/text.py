@@ -278,7 +278,8 @@ def grep(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
         count = 0
         for number, line in enumerate(text.splitlines(), 1):
             ctx.check_deadline()
-            hits = run_regex(ctx, compiled.findall, line) if "o" in flags else []
+            # -o prints each non-empty match whole (findall would give groups instead)
+            hits = run_regex(ctx, _whole_matches, compiled, line) if "o" in flags else []
             matched = bool(run_regex(ctx, compiled.search, line)) != ("v" in flags)
             if not matched:
                 continue
@@ -300,6 +301,12 @@ def grep(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
     if "q" in flags and found:
         return 0
     return status or (0 if found else 1)
+
+
+def _whole_matches(pattern: Any, line: str, **limits: Any) -> list[str]:
+    """Every non-empty match of ``pattern`` in ``line``, found within the regex limits
+    (the iteration itself is where a runaway pattern spends its time)."""
+    return [found.group() for found in pattern.finditer(line, **limits) if found.group()]
 
 
 def _grep_regex(patterns: list[str], flags: set[str]) -> Any:
