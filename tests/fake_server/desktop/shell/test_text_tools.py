@@ -41,6 +41,8 @@ CASES = [
     ("echo hi | tee t.txt; cat t.txt", "hi\nhi\n"),
     ("echo a | tee -a t.txt >/dev/null; echo b | tee -a t.txt >/dev/null; cat t.txt", "a\nb\n"),
     ("printf 'ab\\ncd\\n' | grep -c .", "2\n"),
+    ("echo 'ab1 C' | grep -o '[[:alpha:]]*'", "ab\nC\n"),  # no empty matches
+    ("echo 'ababx ab' | grep -oE '(ab)+'", "abab\nab\n"),  # the whole match, not a group
 ]
 
 
