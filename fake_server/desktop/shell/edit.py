@@ -1,5 +1,6 @@
-"""Stream editors of the simulated shell: ``sed`` (``s///``, ``p``, ``d``, ``-n``, ``-i``,
-``-e``), ``tr`` (sets, ranges, ``-d``, ``-s``) and ``cut`` (``-d``/``-f``, ``-c``).
+"""Stream editors of the simulated shell: ``sed`` (its programs: :mod:`.sed_script`;
+``-n``, ``-i``, ``-e``, ``-E``), ``tr`` (sets, ranges, ``-d``, ``-s``) and ``cut``
+(``-d``/``-f``, ``-c``).
 
 Patterns are matched with the ``regex`` package under the run's deadline and
 outside the fake's lock (see :mod:`~fake_server.desktop.cooperative`),
@@ -8,59 +9,28 @@ so a catastrophic pattern ends at the timeout and never stalls other clients.
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 import regex
 
-from fake_server.desktop import cooperative
 from fake_server.desktop.filesystem import FsError
 from fake_server.desktop.shell.runtime import (
     Builtin,
     Context,
     Io,
-    ShellTimeout,
     UsageError,
     decode,
     registrar,
 )
+from fake_server.desktop.shell.sed_script import SedError, parse_program, run_program
 from fake_server.desktop.shell.syntax import decode_escapes
 
 COMMANDS: dict[str, Builtin] = {}
 command = registrar(COMMANDS)
 
 
-def bre_to_python(pattern: str) -> str:
-    """Basic regular expressions swap the meaning of escaped and bare ``( ) { } | + ?``."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\" and i + 1 < len(pattern):
-            nxt = pattern[i + 1]
-            out.append(nxt if nxt in "(){}|+?" else c + nxt)
-            i += 2
-            continue
-        out.append("\\" + c if c in "(){}|+?" else c)
-        i += 1
-    return "".join(out)
-
-
-def run_regex(ctx: Context, call: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call a ``regex`` function under the run's deadline, without the fake's lock."""
-    deadline = ctx.deadline()
-    timeout = None if deadline is None else max(deadline - time.monotonic(), 0.001)
-    with cooperative.unlocked():
-        try:
-            return call(*args, timeout=timeout, concurrent=True, **kwargs)
-        except TimeoutError:
-            raise ShellTimeout from None
-
-
 @command("sed")
 def sed(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
     args = argv[1:]
-    quiet, in_place, extended = False, False, False
+    quiet, in_place, extended, separate = False, False, False, False
     scripts: list[str] = []
     files: list[str] = []
     while args:
@@ -73,10 +43,13 @@ def sed(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
             in_place = True
         elif arg in ("-E", "-r", "--regexp-extended"):
             extended = True
-        elif arg.startswith("-") and len(arg) > 1 and set(arg[1:]) <= set("niEr"):
+        elif arg in ("-s", "--separate"):
+            separate = True
+        elif arg.startswith("-") and len(arg) > 1 and set(arg[1:]) <= set("niErs"):
             quiet = quiet or "n" in arg
             in_place = in_place or "i" in arg
             extended = extended or bool(set(arg) & {"E", "r"})
+            separate = separate or "s" in arg
         elif arg.startswith("-") and len(arg) > 1:
             raise UsageError(f"sed: invalid option -- '{arg[1:2]}'", 1)
         elif not scripts and not files:
@@ -87,11 +60,11 @@ def sed(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
         io.err.write("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n")
         return 1
     try:
-        program = [_sed_command(part, extended) for s in scripts for part in _split(s)]
-    except ValueError as exc:
-        io.err.write(f"sed: -e expression #1, char 1: {exc}\n")
-        return 1
-    except regex.error as exc:
+        program = parse_program(scripts, extended)
+    except SedError as exc:
+        if exc.whole:
+            io.err.write(f"sed: {exc}\n")
+            return 4
         io.err.write(f"sed: -e expression #1, char 1: {exc}\n")
         return 1
     if in_place:
@@ -106,7 +79,10 @@ def sed(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
                 io.err.write(f"sed: can't read {name}: {exc.reason}\n")
                 status = 2
                 continue
-            ctx.fs.write(ctx.path(name), _sed_run(ctx, program, text, quiet).encode())
+            edited = run_program(ctx, program, text, quiet)
+            ctx.fs.write(ctx.path(name), "".join(edited.out).encode())
+            if edited.quit is not None:
+                return edited.quit
         return status
     texts: list[str] = []
     status = 0
@@ -116,126 +92,13 @@ def sed(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
         except FsError as exc:
             io.err.write(f"sed: can't read {name}: {exc.reason}\n")
             status = 2
-    io.out.write(_sed_run(ctx, program, "".join(texts), quiet))
+    # one stream of lines (line numbers and $ run across files), or one per file with -s
+    for text in texts if separate else ["".join(texts)]:
+        stream = run_program(ctx, program, text, quiet)
+        io.out.write("".join(stream.out))
+        if stream.quit is not None:
+            return stream.quit
     return status
-
-
-def _split(script: str) -> list[str]:
-    """Commands separated by ``;`` or newlines (outside ``s`` expressions)."""
-    parts: list[str] = []
-    current: list[str] = []
-    i = 0
-    while i < len(script):
-        c = script[i]
-        if c == "s" and not "".join(current).strip() and i + 1 < len(script):
-            delim = script[i + 1]
-            seen, j = 0, i + 2
-            while j < len(script) and seen < 2:
-                if script[j] == "\\":
-                    j += 2
-                    continue
-                if script[j] == delim:
-                    seen += 1
-                j += 1
-            current.append(script[i:j])
-            i = j
-            continue
-        if c in ";\n":
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(c)
-        i += 1
-    parts.append("".join(current))
-    return [p.strip() for p in parts if p.strip()]
-
-
-def _sed_command(text: str, extended: bool) -> tuple[str, Any, str, str]:
-    """(kind, compiled pattern or None, replacement, flags) for ``s``, ``p``, ``d``."""
-    address: Any = None
-    if text.startswith("/"):
-        end = text.index("/", 1)
-        address = regex.compile(text[1:end] if extended else bre_to_python(text[1:end]))
-        text = text[end + 1 :].strip()
-    if text in ("p", "d"):
-        return text, address, "", ""
-    if not text.startswith("s") or len(text) < 2:
-        raise ValueError(f"unknown command: `{text[:1]}'")
-    delim = text[1]
-    pieces: list[str] = []
-    buf: list[str] = []
-    i = 2
-    while i < len(text):
-        c = text[i]
-        if c == "\\" and i + 1 < len(text):
-            buf.append(text[i + 1] if text[i + 1] == delim else text[i : i + 2])
-            i += 2
-            continue
-        if c == delim:
-            pieces.append("".join(buf))
-            buf = []
-        else:
-            buf.append(c)
-        i += 1
-    if len(pieces) != 2:
-        raise ValueError("unterminated `s' command")
-    pattern, replacement = pieces
-    flags = "".join(buf)
-    compiled = regex.compile(
-        pattern if extended else bre_to_python(pattern), regex.IGNORECASE if "I" in flags else 0
-    )
-    replacement = regex.sub(r"\\(\d)", r"\\g<\1>", replacement).replace("&", r"\g<0>")
-    replacement = replacement.replace("\\\\g<0>", "&")
-    return "s", (compiled, address), replacement, flags
-
-
-def _sed_run(ctx: Context, program: list[tuple[str, Any, str, str]], text: str, quiet: bool) -> str:
-    out: list[str] = []
-    lines = text.split("\n")
-    ended = text.endswith("\n")
-    if ended:
-        lines.pop()
-    for line in lines:
-        ctx.check_deadline()
-        deleted = False
-        for kind, target, replacement, flags in program:
-            pattern, address = target if kind == "s" else (regex.compile(""), target)
-            if address is not None and run_regex(ctx, address.search, line) is None:
-                continue
-            if kind == "d":
-                deleted = True
-                break
-            if kind == "p":
-                out.append(line + "\n")
-                continue
-            new, changes = _substitute(ctx, pattern, replacement, flags, line)
-            line = new
-            if changes and "p" in flags:
-                out.append(line + "\n")
-        if not deleted and not quiet:
-            out.append(line + "\n")
-    result = "".join(out)
-    return result[:-1] if not ended and result.endswith("\n") else result
-
-
-def _substitute(ctx: Context, pattern: Any, replacement: str, flags: str, line: str) -> Any:
-    """``s///`` with its flags: ``g`` (all), ``N`` (the N-th match), ``Ng`` (N-th onward)."""
-    digits = "".join(c for c in flags if c.isdigit())
-    if not digits:
-        count = 0 if "g" in flags else 1
-        return run_regex(ctx, pattern.subn, replacement, line, count=count)
-    wanted = int(digits)
-    seen = 0
-
-    def choose(match: Any) -> str:
-        nonlocal seen
-        seen += 1
-        if seen == wanted or (seen > wanted and "g" in flags):
-            return str(match.expand(replacement))
-        return str(match.group())
-
-    new = run_regex(ctx, pattern.sub, choose, line)
-    return new, int(seen >= wanted)
 
 
 def _tr_set(spec: str) -> str:

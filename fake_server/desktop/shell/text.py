@@ -16,7 +16,7 @@ from typing import Any, Final
 import regex
 
 from fake_server.desktop.filesystem import FsError
-from fake_server.desktop.shell.edit import bre_to_python, run_regex
+from fake_server.desktop.shell.regexes import bre_to_python, run_regex
 from fake_server.desktop.shell.runtime import Builtin, Context, Io, decode, options, registrar
 from fake_server.desktop.shell.sorting import SortUsageError, parse_args, sort_lines
 from fake_server.desktop.shell.syntax import decode_escapes

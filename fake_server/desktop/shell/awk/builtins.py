@@ -19,6 +19,7 @@ from fake_server.desktop.shell.awk.values import (
     number_text,
     to_num,
 )
+from fake_server.desktop.shell.regexes import run_regex
 from fake_server.desktop.shell.runtime import Buffer, Io, decode
 
 _CONVERSION = re.compile(r"%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?([cdiouxXeEfFgGs%])")
@@ -233,8 +234,6 @@ def substitute(machine: Runtime, global_: bool, args: list[Node]) -> Value:
             out.append(found.group() if char == "&" else char)
             index += 1
         return "".join(out)
-
-    from fake_server.desktop.shell.edit import run_regex
 
     result, count = run_regex(
         machine.ctx, pattern.subn, expand, original, count=0 if global_ else 1

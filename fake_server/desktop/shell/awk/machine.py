@@ -32,7 +32,7 @@ from fake_server.desktop.shell.awk.values import (
     to_str,
     truth,
 )
-from fake_server.desktop.shell.edit import run_regex
+from fake_server.desktop.shell.regexes import run_regex
 from fake_server.desktop.shell.runtime import Buffer, Context, Io, decode
 
 

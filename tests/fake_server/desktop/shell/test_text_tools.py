@@ -70,7 +70,8 @@ def test_errors_in_the_tools_words() -> None:
         sim.run("sed 's/a/b/' missing").output
         == "sed: can't read missing: No such file or directory\n"
     )
-    assert sim.run("sed 'q'").exit_code == 1
+    assert sim.run("sed 'k'").output == "sed: -e expression #1, char 1: unknown command: `k'\n"
+    assert sim.run("sed 'k'").exit_code == 1
     assert sim.run("cut -f1 -d ab").exit_code == 1
     assert sim.run("tr").exit_code == 1
 
