@@ -46,6 +46,10 @@ _ARITH_COMPARE: Final[dict[type[ast.cmpop], Callable[[int, int], bool]]] = {
 # fmt: on
 
 
+# ${v:offset[:length]}, ${v^^}, ${v^}, ${v,,}, ${v,} (a ":" before - = + ? is a default)
+_RESHAPE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*|[0-9])(\^\^|\^|,,|,|:(?![-=+?]))(.*)", re.DOTALL)
+
+
 class Expander:
     """Expands words for one interpreter; ``subshell`` runs ``$(...)`` with the given io.
 
@@ -191,17 +195,17 @@ class Expander:
             if value is None and nounset:
                 raise self._unbound(spec[1:])
             return str(len(value or ""))
+        shaped = _RESHAPE.fullmatch(spec)
+        if shaped is not None:
+            name, op, arg = shaped.groups()
+            return self._reshaped(special, name, op, arg, io)
         match = re.fullmatch(
             r"([A-Za-z_][A-Za-z0-9_]*|[?$!#0-9])(:?[-=+?]|##?|%%?|//?)(.*)", spec, re.DOTALL
         )
         if match is None:
             raise FatalExpansion(f"${{{spec}}}: bad substitution")
         name, op, arg = match.groups()
-        value = special.get(name) if name in special else self.session.get(name)
-        if name.isdigit() and name != "0":
-            index = int(name)
-            positional = self.session.positional
-            value = positional[index - 1] if 0 < index <= len(positional) else None
+        value = self._value(special, name)
         if value is None and nounset and op in ("#", "##", "%", "%%", "/", "//"):
             raise self._unbound(name)
         if op in ("#", "##", "%", "%%"):
@@ -228,6 +232,43 @@ class Expander:
             message = self.expand_text(arg, io) or "parameter null or not set"
             raise FatalExpansion(f"{name}: {message}", unbound=True)
         return value or ""
+
+    def _value(self, special: dict[str, str], name: str) -> str | None:
+        if name.isdigit() and name != "0":
+            index, positional = int(name), self.session.positional
+            return positional[index - 1] if 0 < index <= len(positional) else None
+        return special.get(name) if name in special else self.session.get(name)
+
+    def _reshaped(self, special: dict[str, str], name: str, op: str, arg: str, io: Io) -> str:
+        """``${v:offset:length}`` (negative offsets count from the end, a negative length
+        stops short of it) and the case changes ``${v^^}``, ``${v^}``, ``${v,,}``, ``${v,}``
+        (with a pattern, only the characters it matches change)."""
+        value = self._value(special, name)
+        if value is None:
+            if self.session.nounset:
+                raise self._unbound(name)
+            value = ""
+        if op != ":":
+            upper = op.startswith("^")
+            pattern = _pattern_regex(self.expand_text(arg, io)) if arg else None
+            limit = len(value) if len(op) == 2 else 1
+            out = list(value)
+            for index, char in enumerate(out[:limit]):
+                if pattern is None or re.fullmatch(pattern, char):
+                    out[index] = char.upper() if upper else char.lower()
+            return "".join(out)
+        offset_text, has_length, length_text = arg.partition(":")
+        offset = self.arithmetic(self.expand_text(offset_text, io)) if offset_text.strip() else 0
+        start = offset if offset >= 0 else len(value) + offset
+        if start < 0 or start > len(value):
+            return ""
+        if not has_length:
+            return value[start:]
+        length = self.arithmetic(self.expand_text(length_text, io)) if length_text.strip() else 0
+        end = start + length if length >= 0 else len(value) + length
+        if end < start:
+            raise FatalExpansion(f"{length_text}: substring expression < 0")
+        return value[start:end]
 
     def arithmetic(self, text: str) -> int:
         """``$((...))`` on integers, walking a Python AST of the C-like expression."""
