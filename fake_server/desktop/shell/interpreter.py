@@ -32,6 +32,7 @@ from fake_server.desktop.shell import (
     edit,
     files,
     flow,
+    grep,
     redirect,
     system,
     text,
@@ -75,6 +76,7 @@ COMMANDS: Final[Mapping[str, Builtin]] = {
     **edit.COMMANDS,
     **tools.COMMANDS,
     **awk.COMMANDS,
+    **grep.COMMANDS,
 }
 
 

@@ -11,12 +11,9 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterator
-from typing import Any, Final
-
-import regex
+from typing import Final
 
 from fake_server.desktop.filesystem import FsError
-from fake_server.desktop.shell.regexes import bre_to_python, run_regex
 from fake_server.desktop.shell.runtime import Builtin, Context, Io, decode, options, registrar
 from fake_server.desktop.shell.sorting import SortUsageError, parse_args, sort_lines
 from fake_server.desktop.shell.syntax import decode_escapes
@@ -234,97 +231,6 @@ def wc(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
         line = " ".join(f"{n:>{width}}" for n in numbers)
         io.out.write(line + (f" {name}" if name else "") + "\n")
     return status
-
-
-@command("grep")
-def grep(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
-    args = argv[1:]
-    patterns: list[str] = []
-    flags: set[str] = set()
-    operands: list[str] = []
-    while args:
-        arg = args.pop(0)
-        if arg == "--":
-            operands.extend(args)
-            break
-        if arg == "-e" and args:
-            patterns.append(args.pop(0))
-        elif re.fullmatch(r"-[ivcnlqsEFwxohH]+", arg):
-            flags.update(arg[1:])
-        elif arg.startswith("-") and len(arg) > 1:
-            io.err.write(
-                f"grep: invalid option -- '{arg[1:2]}'\n"
-                "Usage: grep [OPTION]... PATTERNS [FILE]...\n"
-            )
-            return 2
-        else:
-            operands.append(arg)
-    if not patterns:
-        if not operands:
-            io.err.write("Usage: grep [OPTION]... PATTERNS [FILE]...\n")
-            return 2
-        patterns.append(operands.pop(0))
-    try:
-        compiled = _grep_regex(patterns, flags)
-    except regex.error as exc:
-        io.err.write(f"grep: {exc}\n")
-        return 2
-    show_names = ("H" in flags or len(operands) > 1) and "h" not in flags
-    found, status = False, 0
-    for label, text in _read_each(ctx, "grep", operands, io):
-        if text is None:
-            status = 2
-            continue
-        count = 0
-        for number, line in enumerate(text.splitlines(), 1):
-            ctx.check_deadline()
-            # -o prints each non-empty match whole (findall would give groups instead)
-            hits = run_regex(ctx, _whole_matches, compiled, line) if "o" in flags else []
-            matched = bool(run_regex(ctx, compiled.search, line)) != ("v" in flags)
-            if not matched:
-                continue
-            count += 1
-            found = True
-            if flags & {"q", "c", "l"}:
-                continue
-            prefix = f"{label}:" if show_names else ""
-            prefix += f"{number}:" if "n" in flags else ""
-            if "o" in flags and "v" not in flags:
-                for hit in hits:
-                    io.out.write(f"{prefix}{hit}\n")
-            else:
-                io.out.write(f"{prefix}{line}\n")
-        if "c" in flags and "q" not in flags:
-            io.out.write((f"{label}:" if show_names else "") + f"{count}\n")
-        if "l" in flags and count and "q" not in flags:
-            io.out.write(f"{label}\n")
-    if "q" in flags and found:
-        return 0
-    return status or (0 if found else 1)
-
-
-def _whole_matches(pattern: Any, line: str, **limits: Any) -> list[str]:
-    """Every non-empty match of ``pattern`` in ``line``, found within the regex limits
-    (the iteration itself is where a runaway pattern spends its time)."""
-    return [found.group() for found in pattern.finditer(line, **limits) if found.group()]
-
-
-def _grep_regex(patterns: list[str], flags: set[str]) -> Any:
-    converted = []
-    for pattern in patterns:
-        if "F" in flags:
-            body = regex.escape(pattern)
-        elif "E" in flags:
-            body = pattern
-        else:
-            body = bre_to_python(pattern)
-        if "w" in flags:
-            body = rf"\b(?:{body})\b"
-        if "x" in flags:
-            body = rf"^(?:{body})$"
-        converted.append(body)
-    joined = "|".join(f"(?:{c})" for c in converted)
-    return regex.compile(joined, regex.IGNORECASE if "i" in flags else 0)
 
 
 @command("sort")

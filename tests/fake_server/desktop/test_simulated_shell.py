@@ -87,7 +87,11 @@ CASES: list[tuple[str, str, int]] = [
     ),
     ("echo ${NEW:=set}; echo $NEW", "set\nset\n", 0),
     ("v=hello; echo ${v:1:3} ${v: -2} ${v:(-3):2} ${v:1:-1} ${v:10}x", "ell lo ll ell x\n", 0),
-    ("v=hello; echo ${v^^} ${v^} ${v^^[lo]}; w=HEY; echo ${w,,} ${w,}", "HELLO Hello heLLO\nhey hEY\n", 0),
+    (
+        "v=hello; echo ${v^^} ${v^} ${v^^[lo]}; w=HEY; echo ${w,,} ${w,}",
+        "HELLO Hello heLLO\nhey hEY\n",
+        0,
+    ),
     ("v=hello; echo ${v:1:-9}", "bash: -9: substring expression < 0\n", 1),
     # fatal in bash -c: the script ends there, with 127 (GNU bash 5.2)
     ("echo ${NOPE:?is required}; echo next", "bash: NOPE: is required\n", 127),
