@@ -262,9 +262,15 @@ class Bash:
         for index, command in enumerate(commands):
             last = index == len(commands) - 1
             out: Sink = io.out if last else Buffer()
+            # each element of a pipeline is a subshell in bash: `... | read x` or a
+            # `while read` loop at the end of one sets nothing in this shell
+            shell = self.child()
+            if shell is None:
+                io.err.write("bash: maximum nesting level exceeded\n")
+                return 1
             try:
-                status = self.run_command(command, Io(data, out, io.err))
-            except ShellExit as exc:  # each pipeline element is its own subshell in bash
+                status = shell.run_command(command, Io(data, out, io.err))
+            except ShellExit as exc:
                 status = exc.code
             if isinstance(out, Buffer):
                 data = out.text

@@ -35,6 +35,11 @@ CASES = [
     ("for f in; do echo never; done; echo ok", "ok\n"),
     ("echo done; echo fi", "done\nfi\n"),
     ("n=0; while true; do n=$((n+1)); if [ $n -ge 3 ]; then break; fi; done; echo $n", "3\n"),
+    # each element of a pipeline runs in a subshell: nothing it sets reaches this shell
+    ("echo 'x y' | read a b; echo \"[$a]\"", "[]\n"),
+    ("n=0; printf 'a\\nb\\n' | while read l; do n=$((n+1)); done; echo $n", "0\n"),
+    ("x=1; echo | x=2; echo $x", "1\n"),
+    ("n=0; while read l; do n=$((n+1)); done <<< $'a\\nb'; echo $n", "2\n"),
 ]  # fmt: skip
 
 
