@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Final
 
 from fake_server.desktop.filesystem import FsError
@@ -45,6 +46,10 @@ def _read_each(
         except FsError as exc:
             if name in ("head", "tail"):
                 io.err.write(f"{name}: cannot open '{operand}' for reading: {exc.reason}\n")
+            elif name == "rev":
+                io.err.write(f"rev: cannot open {operand}: {exc.reason}\n")
+            elif name == "tac":
+                io.err.write(f"tac: failed to open '{operand}' for reading: {exc.reason}\n")
             else:
                 io.err.write(f"{name}: {operand}: {exc.reason}\n")
             text = None
@@ -269,3 +274,115 @@ def uniq(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
             continue
         io.out.write((f"{len(group):>7} " if "c" in flags else "") + group[0] + "\n")
     return 0
+
+
+@command("rev", "tac")
+def rev_or_tac(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
+    """``rev`` reverses each line's characters, ``tac`` the order of the lines."""
+    name = argv[0]
+    _, operands = options(argv, "")
+    status = 0
+    for _, text in _read_each(ctx, name, operands, io):
+        if text is None:
+            status = 1
+            continue
+        if name == "tac":
+            # an unterminated last line runs into the one printed after it, as in GNU tac
+            io.out.write("".join(reversed(text.splitlines(keepends=True))))
+        else:
+            io.out.write("".join(line[::-1] + end for line, end in _lines_with_ends(text)))
+    return status
+
+
+def _lines_with_ends(text: str) -> list[tuple[str, str]]:
+    return [
+        (line[:-1], "\n") if line.endswith("\n") else (line, "")
+        for line in text.splitlines(keepends=True)
+    ]
+
+
+SEQ_LIMIT = 1_000_000  # a bound for the fake's memory; GNU seq would go on
+_SEQ_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+@command("seq")
+def seq(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
+    """GNU seq: ``[FIRST [INCREMENT]] LAST`` with ``-s``, ``-w``, ``-f``; decimals print with
+    as many places as FIRST or INCREMENT has, counted exactly (no float drift)."""
+    args, separator, width, fmt = argv[1:], "\n", False, None
+    operands: list[str] = []
+    while args:
+        arg = args.pop(0)
+        if arg in ("-s", "-f") or arg.startswith(("-s", "-f", "--separator=", "--format=")):
+            letter = "s" if arg.startswith(("-s", "--sep")) else "f"
+            value = (
+                arg.split("=", 1)[1]
+                if arg.startswith("--")
+                else arg[2:] or (args.pop(0) if args else None)
+            )
+            if value is None:
+                io.err.write(f"seq: option requires an argument -- '{letter}'\n{_SEQ_HELP}")
+                return 1
+            if letter == "s":
+                separator = value
+            else:
+                fmt = value
+        elif arg in ("-w", "--equal-width"):
+            width = True
+        elif _SEQ_NUMBER.fullmatch(arg) or not arg.startswith("-") or arg == "-":
+            operands.append(arg)
+        else:
+            io.err.write(f"seq: invalid option -- '{arg[1:2]}'\n{_SEQ_HELP}")
+            return 1
+    if not operands or len(operands) > 3:
+        problem = "missing operand" if not operands else f"extra operand {_LQ}{operands[3]}{_RQ}"
+        io.err.write(f"seq: {problem}\n{_SEQ_HELP}")
+        return 1
+    for operand in operands:
+        if not _SEQ_NUMBER.fullmatch(operand):
+            io.err.write(f"seq: invalid floating point argument: {_LQ}{operand}{_RQ}\n{_SEQ_HELP}")
+            return 1
+    first, step, last = (
+        ("1", "1", operands[0]) if len(operands) == 1
+        else (operands[0], "1", operands[1]) if len(operands) == 2
+        else tuple(operands)
+    )  # fmt: skip
+    if Decimal(step) == 0:
+        io.err.write(f"seq: invalid Zero increment value: {_LQ}{step}{_RQ}\n{_SEQ_HELP}")
+        return 1
+    exponent = any("e" in text.lower() for text in (first, step, last))
+    places = max(_places(first), _places(step))
+    values: list[str] = []
+    current, end, increment = Decimal(first), Decimal(last), Decimal(step)
+    if (end - current) / increment >= SEQ_LIMIT:
+        io.err.write(f"seq: more numbers than the simulation prints ({SEQ_LIMIT})\n")
+        return 1
+    while (current <= end) if increment > 0 else (current >= end):
+        ctx.check_deadline()
+        if fmt is not None:
+            try:
+                values.append(fmt % float(current))
+            except (TypeError, ValueError):
+                io.err.write(f"seq: format {_LQ}{fmt}{_RQ} has no valid % directive\n")
+                return 1
+        elif exponent:
+            values.append(f"{float(current):g}")
+        else:
+            values.append(f"{current:.{places}f}")
+        current += increment
+    if width and fmt is None:
+        size = max((len(v) for v in values), default=0)
+        values = [("-" + v[1:].rjust(size - 1, "0")) if v.startswith("-") else v.rjust(size, "0")
+                  for v in values]  # fmt: skip
+    if values:
+        io.out.write(separator.join(values) + "\n")
+    return 0
+
+
+_SEQ_HELP = "Try 'seq --help' for more information.\n"
+_LQ = _RQ = "'"  # GNU's quotes around a bad argument in the C locale (no LANG here)
+
+
+def _places(number: str) -> int:
+    mantissa = number.lower().split("e")[0]
+    return len(mantissa.split(".")[1]) if "." in mantissa else 0
