@@ -80,7 +80,7 @@ def parse_program(scripts: list[str], extended: bool) -> list[SedCommand]:
 
 
 def split_commands(script: str) -> list[str]:
-    """Commands separated by ``;`` or newlines, outside ``s`` expressions, regex
+    """Commands separated by ``;`` or newlines, outside ``s``/``y`` expressions, regex
     addresses, and the text of ``a``/``i``/``c`` (which runs to the end of its line)."""
     parts: list[str] = []
     current: list[str] = []
@@ -93,7 +93,7 @@ def split_commands(script: str) -> list[str]:
             current.append(script[index : end + 1])
             index = end + 1
             continue
-        if char == "s" and _command_position(head) and index + 1 < len(script):
+        if char in "sy" and _command_position(head) and index + 1 < len(script):
             delimiter = script[index + 1]
             end = _closing(script, index + 2, delimiter)
             end = _closing(script, end + 1, delimiter)
@@ -105,13 +105,6 @@ def split_commands(script: str) -> list[str]:
             end = len(script) if end < 0 else end
             current.append(script[index:end])
             index = end
-            continue
-        if char == "y" and _command_position(head) and index + 1 < len(script):
-            delimiter = script[index + 1]
-            end = _closing(script, index + 2, delimiter)
-            end = _closing(script, end + 1, delimiter)
-            current.append(script[index : end + 1])
-            index = end + 1
             continue
         if char in "{}" and (char == "}" or _command_position(head)):
             parts.append("".join(current) + (char if char == "{" else ""))

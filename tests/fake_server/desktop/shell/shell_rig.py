@@ -8,9 +8,11 @@ as generated code.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 
 import pytest
 
@@ -57,3 +59,37 @@ def real(script: str, *args: str, stdin: str = "") -> CommandResult:
 def quote(text: str) -> str:
     """``text`` as one single-quoted bash word."""
     return "'" + text.replace("'", "'\\''") + "'"
+
+
+Case = tuple[str, str, int]  # (command, combined output, exit status)
+
+
+def example_tests(
+    cases: list[Case],
+    *,
+    build: Callable[[str], str] = lambda command: command,
+    setup: str = "",
+    reference: pytest.MarkDecorator = needs_bash,
+) -> tuple[Callable[..., None], Callable[..., None]]:
+    """The two tests of an examples table: the simulation gives each expected answer, and
+    (where ``reference`` allows) the real tool gives it too - so a table cannot drift from
+    what GNU bash and its tools answer. A real message's ``bash: line 1:`` (or ``_:``)
+    prefix reads as the simulation's ``bash:``."""
+    parametrize = pytest.mark.parametrize(("command", "output", "status"), cases)
+
+    @parametrize
+    def simulated(command: str, output: str, status: int) -> None:
+        sim = Sim()
+        if setup:
+            sim.run(setup)
+        result = sim.run(build(command))
+        assert (result.output, result.exit_code) == (output, status)
+
+    @reference
+    @parametrize
+    def on_the_host(command: str, output: str, status: int) -> None:
+        result = real(setup + build(command))
+        seen = re.sub(r"(?m)^(_|environment|bash): line 1: ", "bash: ", result.output)
+        assert (seen, result.exit_code) == (output, status)
+
+    return simulated, on_the_host

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fake_server.desktop.shell.shell_rig import Sim, quote, real
+from tests.fake_server.desktop.shell.shell_rig import Sim, example_tests, quote
 
 
 def _host_awk_is_mawk() -> bool:
@@ -116,17 +116,9 @@ def _command(program: str) -> str:
     return f"printf %s {quote(DATA)} | awk {quote(program)}"
 
 
-@pytest.mark.parametrize(("program", "output", "status"), CASES)
-def test_examples(program: str, output: str, status: int) -> None:
-    result = Sim().run(_command(program))
-    assert (result.output, result.exit_code) == (output, status)
-
-
-@needs_mawk
-@pytest.mark.parametrize(("program", "output", "status"), CASES)
-def test_the_examples_agree_with_mawk(program: str, output: str, status: int) -> None:
-    result = real(_command(program))
-    assert (result.output, result.exit_code) == (output, status)
+test_examples, test_the_examples_agree_with_mawk = example_tests(
+    CASES, build=_command, reference=needs_mawk
+)
 
 
 OPTION_CASES = [

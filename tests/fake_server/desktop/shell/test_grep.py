@@ -6,9 +6,7 @@ too (a recursive listing is piped through ``sort``: GNU reads directories in dis
 
 from __future__ import annotations
 
-import pytest
-
-from tests.fake_server.desktop.shell.shell_rig import Sim, needs_bash, real
+from tests.fake_server.desktop.shell.shell_rig import example_tests
 
 SETUP = (
     "mkdir -p d/e d/skip; printf 'x=1\\ny=2\\n' > d/cfg; printf 'x in e\\n' > d/e/n.txt; "
@@ -56,16 +54,4 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("command", "output", "status"), CASES)
-def test_examples(command: str, output: str, status: int) -> None:
-    sim = Sim()
-    sim.run(SETUP)
-    result = sim.run(command)
-    assert (result.output, result.exit_code) == (output, status)
-
-
-@needs_bash
-@pytest.mark.parametrize(("command", "output", "status"), CASES)
-def test_the_examples_agree_with_gnu_grep(command: str, output: str, status: int) -> None:
-    result = real(SETUP + command)
-    assert (result.output, result.exit_code) == (output, status)
+test_examples, test_the_examples_agree_with_gnu_grep = example_tests(CASES, setup=SETUP)

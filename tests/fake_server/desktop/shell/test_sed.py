@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fake_server.desktop.shell.shell_rig import Sim, needs_bash, quote, real
+from tests.fake_server.desktop.shell.shell_rig import Sim, example_tests, quote
 
 DATA = "one\ntwo\nthree\nfour\nfive\n"
 
@@ -85,17 +85,7 @@ def _command(arguments: str) -> str:
     return f"printf %s {quote(DATA)} | sed {arguments}"
 
 
-@pytest.mark.parametrize(("arguments", "output", "status"), CASES)
-def test_examples(arguments: str, output: str, status: int) -> None:
-    result = Sim().run(_command(arguments))
-    assert (result.output, result.exit_code) == (output, status)
-
-
-@needs_bash
-@pytest.mark.parametrize(("arguments", "output", "status"), CASES)
-def test_the_examples_agree_with_gnu_sed(arguments: str, output: str, status: int) -> None:
-    result = real(_command(arguments))
-    assert (result.output, result.exit_code) == (output, status)
+test_examples, test_the_examples_agree_with_gnu_sed = example_tests(CASES, build=_command)
 
 
 def test_in_place_with_addresses_and_insertions() -> None:

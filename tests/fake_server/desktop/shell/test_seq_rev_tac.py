@@ -4,9 +4,7 @@ output and messages; where bash is installed each example also runs there."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.fake_server.desktop.shell.shell_rig import Sim, needs_bash, real
+from tests.fake_server.desktop.shell.shell_rig import Sim, example_tests
 
 CASES = [
     ('seq 3', '1\n2\n3\n', 0),
@@ -38,17 +36,7 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("command", "output", "status"), CASES)
-def test_examples(command: str, output: str, status: int) -> None:
-    result = Sim().run(command)
-    assert (result.output, result.exit_code) == (output, status)
-
-
-@needs_bash
-@pytest.mark.parametrize(("command", "output", "status"), CASES)
-def test_the_examples_agree_with_gnu_coreutils(command: str, output: str, status: int) -> None:
-    result = real(command)
-    assert (result.output, result.exit_code) == (output, status)
+test_examples, test_the_examples_agree_with_gnu_coreutils = example_tests(CASES)
 
 
 def test_a_huge_sequence_is_refused_rather_than_exhausting_the_fake() -> None:

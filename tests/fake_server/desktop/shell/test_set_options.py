@@ -7,12 +7,8 @@ where the simulation says ``bash:``)."""
 
 from __future__ import annotations
 
-import re
-
-import pytest
-
 from fake_server.desktop.shell import ShellSession
-from tests.fake_server.desktop.shell.shell_rig import Sim, needs_bash, real
+from tests.fake_server.desktop.shell.shell_rig import Sim, example_tests
 
 CASES = [
     # combined flags and option names
@@ -74,18 +70,7 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("command", "output", "status"), CASES)
-def test_examples(command: str, output: str, status: int) -> None:
-    result = Sim().run(command)
-    assert (result.output, result.exit_code) == (output, status)
-
-
-@needs_bash
-@pytest.mark.parametrize(("command", "output", "status"), CASES)
-def test_the_examples_agree_with_gnu_bash(command: str, output: str, status: int) -> None:
-    result = real(command)
-    seen = re.sub(r"(?m)^(_|environment): line 1: ", "bash: ", result.output)
-    assert (seen, result.exit_code) == (output, status)
+test_examples, test_the_examples_agree_with_gnu_bash = example_tests(CASES)
 
 
 def test_an_arithmetic_error_ends_the_script_with_status_1() -> None:
