@@ -92,11 +92,11 @@ def _loop(bash: Interpreter, node: Loop | For, io: Io) -> int:
                     break
                 bash.session.set(node.name, turns[index] or "")
                 index += 1
-            else:
-                tested = bash.run_body(node.condition, io, condition=True)
-                if (tested == 0) == node.until:
-                    break
-            try:
+            try:  # a break or continue in the condition acts on this loop too, as in bash
+                if not isinstance(node, For):
+                    tested = bash.run_body(node.condition, io, condition=True)
+                    if (tested == 0) == node.until:
+                        break
                 status = bash.run_body(node.body, io)
             except LoopControl as control:
                 if control.levels > 1:

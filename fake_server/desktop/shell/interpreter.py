@@ -49,6 +49,7 @@ from fake_server.desktop.shell.runtime import (
     FileSink,
     FunctionReturn,
     Io,
+    LoopControl,
     NestingError,
     ShellExit,
     ShellTimeout,
@@ -115,6 +116,9 @@ class Budget:
         return cls(timeout, None if timeout is None else time.monotonic() + timeout)
 
 
+INTERNAL_ERROR = "the simulated shell failed on this command (a bug in the fake)"
+
+
 class Bash:
     """Runs one command line (or a nested one) against a session."""
 
@@ -146,6 +150,13 @@ class Bash:
             reason = str(exc) if isinstance(exc, NestingError) else "maximum nesting level exceeded"
             terminal.write(f"bash: {reason}\n")
             status = self.finish(1)
+        except LoopControl:  # a break or continue that found no loop to end
+            status = self.finish(0)
+        except ShellTimeout:
+            status = self.finish(TIMEOUT_EXIT_CODE)
+        except Exception as exc:  # a bug of the simulation: an answer, never a 500
+            terminal.write(f"bash: {INTERNAL_ERROR}: {exc!r}\n")
+            status = self.finish(2)
         return CommandResult(terminal.text, status)
 
     def run_script(self, src: str, io: Io, *, top: bool = False, sourced: bool = False) -> int:

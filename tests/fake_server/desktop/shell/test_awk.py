@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fake_server.desktop.shell.interpreter import INTERNAL_ERROR
 from tests.fake_server.desktop.shell.shell_rig import Sim, example_tests, quote
 
 
@@ -189,8 +190,11 @@ TOKENS = [
 ]  # fmt: skip
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
 @given(st.lists(st.sampled_from(TOKENS), max_size=20).map("".join))
 def test_any_program_text_gets_an_answer_not_an_exception(program: str) -> None:
     result = Sim().run(f"printf 'a b\\nc d\\n' | awk {quote(program)}", timeout=1)
     assert 0 <= result.exit_code <= 255
+    assert INTERNAL_ERROR not in result.output

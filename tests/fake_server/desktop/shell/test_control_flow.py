@@ -39,6 +39,10 @@ CASES = [
     ("echo 'x y' | read a b; echo \"[$a]\"", "[]\n"),
     ("n=0; printf 'a\\nb\\n' | while read l; do n=$((n+1)); done; echo $n", "0\n"),
     ("x=1; echo | x=2; echo $x", "1\n"),
+    # break and continue in a loop's condition act on that loop
+    ("while break; do echo body; done; echo end", "end\n"),
+    ("n=0; while [ $n -lt 3 ] && n=$((n+1)) && continue; do echo body; done; echo end $n",
+     "end 3\n"),
     ("n=0; while read l; do n=$((n+1)); done <<< $'a\\nb'; echo $n", "2\n"),
 ]  # fmt: skip
 

@@ -77,7 +77,9 @@ KEY = st.builds(
 
 
 @needs_bash
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
 @given(
     lines=st.lists(LINE, min_size=0, max_size=8),
     keys=st.lists(KEY, max_size=2),
