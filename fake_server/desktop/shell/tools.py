@@ -201,7 +201,16 @@ def find(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
         if not args:
             io.err.write(f"find: missing argument to `{arg}'\n")
             return 1
-        tests.append((arg, args.pop(0)))
+        value = args.pop(0)
+        if arg in ("-maxdepth", "-mindepth") and not value.isdigit():
+            io.err.write(  # GNU's words, with the C locale's quotes
+                f"find: Expected a positive decimal integer argument to {arg}, but got '{value}'\n"
+            )
+            return 1
+        if arg == "-type" and value not in ("f", "d"):
+            io.err.write(f"find: Unknown argument to -type: {value}\n")
+            return 1
+        tests.append((arg, value))
     status = 0
     for root in roots or ["."]:
         base = ctx.path(root)

@@ -37,6 +37,10 @@ def test_find(sim: Sim, command: str, expected: str) -> None:
 def test_find_errors(sim: Sim) -> None:
     assert sim.run("find nope").output == "find: 'nope': No such file or directory\n"
     assert sim.run("find w -bogus").exit_code == 1
+    assert sim.run("find w -maxdepth x").output == (
+        "find: Expected a positive decimal integer argument to -maxdepth, but got 'x'\n"
+    )
+    assert sim.run("find w -type q").output == "find: Unknown argument to -type: q\n"
 
 
 @pytest.mark.parametrize(
