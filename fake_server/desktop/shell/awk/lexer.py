@@ -6,102 +6,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-KEYWORDS = frozenset(
-    [
-        "BEGIN",
-        "END",
-        "function",
-        "func",
-        "if",
-        "else",
-        "while",
-        "for",
-        "do",
-        "break",
-        "continue",
-        "next",
-        "nextfile",
-        "exit",
-        "return",
-        "delete",
-        "in",
-        "getline",
-        "print",
-        "printf",
-    ]
-)
-BUILTINS = frozenset(
-    [
-        "length",
-        "substr",
-        "index",
-        "split",
-        "sub",
-        "gsub",
-        "match",
-        "sprintf",
-        "tolower",
-        "toupper",
-        "int",
-        "sqrt",
-        "exp",
-        "log",
-        "sin",
-        "cos",
-        "atan2",
-        "rand",
-        "srand",
-        "system",
-        "close",
-        "fflush",
-    ]
-)
-# longest first, so ``**=`` is not read as ``*`` ``*=``
+KEYWORDS = frozenset({
+    "BEGIN", "END", "function", "func", "if", "else", "while", "for", "do", "break",
+    "continue", "next", "nextfile", "exit", "return", "delete", "in", "getline", "print",
+    "printf",
+})  # fmt: skip
+BUILTINS = frozenset({
+    "length", "substr", "index", "split", "sub", "gsub", "match", "sprintf", "tolower",
+    "toupper", "int", "sqrt", "exp", "log", "sin", "cos", "atan2", "rand", "srand", "system",
+    "close", "fflush",
+})  # fmt: skip
+# longest first, so ``>=`` is not read as ``>`` ``=`` (no ``**``: mawk refuses it)
 PUNCTUATION = sorted(
     [
-        "{",
-        "}",
-        "(",
-        ")",
-        "[",
-        "]",
-        ";",
-        ",",
-        "+",
-        "-",
-        "*",
-        "/",
-        "%",
-        "^",
-        "!",
-        ">",
-        "<",
-        "|",
-        "?",
-        ":",
-        "~",
-        "$",
-        "=",
-        "+=",
-        "-=",
-        "*=",
-        "/=",
-        "%=",
-        "^=",
-        "==",
-        "<=",
-        ">=",
-        "!=",
-        "++",
-        "--",
-        "&&",
-        "||",
-        ">>",
-        "!~",
+        "{", "}", "(", ")", "[", "]", ";", ",", "+", "-", "*", "/", "%", "^", "!", ">", "<",
+        "|", "?", ":", "~", "$", "=", "+=", "-=", "*=", "/=", "%=", "^=", "==", "<=", ">=",
+        "!=", "++", "--", "&&", "||", ">>", "!~",
     ],
     key=len,
     reverse=True,
-)
+)  # fmt: skip
 _NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # after these an operand has ended, so ``/`` divides
