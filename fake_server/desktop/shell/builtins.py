@@ -17,6 +17,7 @@ from typing import Final
 from fake_server.desktop.filesystem import HOME, NO_SUCH_FILE, NOT_A_DIRECTORY, FsError
 from fake_server.desktop.shell.runtime import (
     SHELL_BUILTINS,
+    SHELL_KEYWORDS,
     SHELL_ONLY,
     Builtin,
     Context,
@@ -186,6 +187,49 @@ def which(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
             io.out.write(f"/usr/bin/{name}\n")
         else:
             status = 1
+    return status
+
+
+@command("type")
+def type_(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
+    """``type [-t|-p|-P|-a] NAME...``: keyword, function, builtin or file, as bash says it
+    (a function's body is not reprinted)."""
+    args = argv[1:]
+    mode = ""
+    while args and re.fullmatch(r"-[tpPa]+", args[0]):
+        mode += args.pop(0)[1:]
+    status = 0
+    for name in args:
+        kind = (
+            "keyword" if name in SHELL_KEYWORDS
+            else "function" if name in ctx.session.functions
+            else "builtin" if name in SHELL_BUILTINS
+            else "file" if name in ctx.commands
+            else None
+        )  # fmt: skip
+        has_file = name in ctx.commands and name not in SHELL_ONLY
+        if kind is None:
+            status = 1
+            if not set(mode) & {"t", "p", "P"}:
+                io.err.write(f"bash: type: {name}: not found\n")
+            continue
+        if "t" in mode:
+            io.out.write(kind + "\n")
+        elif set(mode) & {"p", "P"}:
+            if has_file and (kind == "file" or "P" in mode):
+                io.out.write(f"/usr/bin/{name}\n")
+            elif "P" in mode:
+                status = 1
+        else:
+            io.out.write(
+                f"{name} is a shell {kind}\n" if kind in ("keyword", "builtin")
+                else f"{name} is a function\n" if kind == "function"
+                else f"{name} is /usr/bin/{name}\n"
+            )  # fmt: skip
+            if "a" in mode and has_file and kind != "file":
+                io.out.write(f"{name} is /usr/bin/{name}\n{name} is /bin/{name}\n")
+            elif "a" in mode and kind == "file":
+                io.out.write(f"{name} is /bin/{name}\n")
     return status
 
 

@@ -30,6 +30,7 @@ from fake_server.desktop.shell import (
     builtins,
     control,
     edit,
+    expr,
     files,
     flow,
     grep,
@@ -78,6 +79,7 @@ COMMANDS: Final[Mapping[str, Builtin]] = {
     **tools.COMMANDS,
     **awk.COMMANDS,
     **grep.COMMANDS,
+    **expr.COMMANDS,
 }
 
 

@@ -23,9 +23,15 @@ from fake_server.desktop.processes import ProcessTable
 from fake_server.desktop.shell.session import ShellSession
 
 #: Builtins with no program of the same name in /usr/bin.
-SHELL_ONLY: Final = frozenset(
-    {"cd", "exit", "export", "declare", "unset", "source", ".", ":", "command"}
-)
+SHELL_ONLY: Final = frozenset({
+    "cd", "exit", "export", "declare", "unset", "source", ".", ":", "command", "set", "shift",
+    "read", "eval", "local", "return", "break", "continue", "type", "wait", "jobs",
+})  # fmt: skip
+#: Words the shell's grammar owns: ``type`` calls them keywords.
+SHELL_KEYWORDS: Final = frozenset({
+    "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do",
+    "done", "in", "function", "time", "{", "}", "!", "[[", "]]", "coproc",
+})  # fmt: skip
 SHELL_BUILTINS: Final = SHELL_ONLY | {"true", "false", "echo", "printf", "pwd", "test", "[", "kill"}
 
 
