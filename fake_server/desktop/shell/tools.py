@@ -16,11 +16,13 @@ import datetime as dt
 import fnmatch
 import hashlib
 import io as pyio
+import math
 import posixpath
 import shlex
 import tarfile
 
 from fake_server.desktop.filesystem import FsError
+from fake_server.desktop.shell.dates import parse_date
 from fake_server.desktop.shell.runtime import (
     Builtin,
     Context,
@@ -257,21 +259,58 @@ def _find_matches(
 
 @command("date")
 def date(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
-    """``date [-u] [+FORMAT]`` on the fake's clock (UTC, the desktop's time zone)."""
+    """``date [-u] [-d STRING] [-I[TIMESPEC]] [-R] [+FORMAT]`` on the fake's clock (UTC,
+    the desktop's time zone); what ``-d`` reads is :func:`.dates.parse_date`."""
     fmt = "%a %b %e %H:%M:%S UTC %Y"
-    for arg in argv[1:]:
+    moment = ctx.now()
+    args = argv[1:]
+    while args:
+        arg = args.pop(0)
         if arg.startswith("+"):
             fmt = arg[1:]
-        elif arg not in ("-u", "--utc"):
+        elif arg in ("-d", "--date") or arg.startswith(("--date=", "-d")):
+            text = arg.split("=", 1)[1] if arg.startswith("--date=") else arg[2:]
+            if arg in ("-d", "--date"):
+                if not args:
+                    io.err.write("date: option requires an argument -- 'd'\n" + DATE_HELP)
+                    return 1
+                text = args.pop(0)
+            parsed = parse_date(text, ctx.now())
+            if parsed is None:
+                io.err.write(f"date: invalid date '{text}'\n")
+                return 1
+            moment = parsed
+        elif arg in ("-R", "--rfc-email"):
+            fmt = "%a, %d %b %Y %H:%M:%S +0000"
+        elif arg.startswith(("-I", "--iso-8601")):
+            spec = arg.split("=", 1)[1] if "=" in arg else arg[2:] if arg.startswith("-I") else ""
+            if spec not in ISO_FORMATS:
+                io.err.write(
+                    f"date: invalid argument '{spec}' for '--iso-8601'\nValid arguments are:\n"
+                    "  - 'hours'\n  - 'minutes'\n  - 'date'\n  - 'seconds'\n  - 'ns'\n" + DATE_HELP
+                )
+                return 1
+            fmt = ISO_FORMATS[spec]
+        elif arg not in ("-u", "--utc", "--universal"):
             raise UsageError(
                 f"date: invalid option -- '{arg.lstrip('-')[:1]}'\n"
                 "Try 'date --help' for more information.",
                 1,
             )
-    now = dt.datetime.fromtimestamp(ctx.now(), dt.UTC)
-    text = fmt.replace("%s", str(int(ctx.now()))).replace("%N", f"{now.microsecond * 1000:09d}")
-    io.out.write(now.strftime(text) + "\n")
+    when = dt.datetime.fromtimestamp(moment, dt.UTC)
+    text = fmt.replace("%s", str(math.floor(moment))).replace(
+        "%N", f"{when.microsecond * 1000:09d}"
+    )
+    io.out.write(when.strftime(text) + "\n")
     return 0
+
+
+DATE_HELP = "Try 'date --help' for more information.\n"
+ISO_FORMATS = {
+    "": "%Y-%m-%d", "date": "%Y-%m-%d", "hours": "%Y-%m-%dT%H+00:00",
+    "minutes": "%Y-%m-%dT%H:%M+00:00", "seconds": "%Y-%m-%dT%H:%M:%S+00:00",
+    "ns": "%Y-%m-%dT%H:%M:%S,%N+00:00",
+}  # fmt: skip
 
 
 @command("tar")
