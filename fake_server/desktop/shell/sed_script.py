@@ -49,7 +49,7 @@ class SedCommand:
 
 @dataclass
 class Stream:
-    """The state of one run: output, queued ``a`` text, and whether ``q`` ended it."""
+    """What one run printed, and the status a ``q``/``Q`` ended it with (None: it ran out)."""
 
     out: list[str] = field(default_factory=list)
     quit: int | None = None

@@ -13,7 +13,6 @@ from fake_server.desktop.shell.awk.parser import Node
 from fake_server.desktop.shell.awk.runtime import AwkError, Runtime, bounded
 from fake_server.desktop.shell.awk.values import (
     INT_MAX,
-    UNINIT,
     StrNum,
     Value,
     number_text,
@@ -25,10 +24,6 @@ from fake_server.desktop.shell.runtime import Buffer, Io, decode
 _CONVERSION = re.compile(r"%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?([cdiouxXeEfFgGs%])")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
-def _error(message: str) -> Exception:
-    return AwkError(message)
 
 
 def ere_to_python(pattern: str) -> str:
@@ -143,7 +138,7 @@ def call(machine: Runtime, name: str, args: list[Node]) -> Value:
     if name == "split":
         _arity(name, count, 2, 3)
         if args[1][0] != "var":
-            raise _error("split: second argument must be an array")
+            raise AwkError("split: second argument must be an array")
         source = text(0)
         separator = machine.pattern_of(args[2]) if count == 3 else machine.str_of("FS")
         array = machine.array(args[1][1])
@@ -163,7 +158,7 @@ def call(machine: Runtime, name: str, args: list[Node]) -> Value:
         return float(start)
     if name == "sprintf":
         if count == 0:
-            raise _error("sprintf needs a format")
+            raise AwkError("sprintf needs a format")
         return bounded(sprintf(machine, [machine.eval(arg) for arg in args]))
     if name in ("tolower", "toupper"):
         _arity(name, count, 1, 1)
@@ -197,12 +192,12 @@ def call(machine: Runtime, name: str, args: list[Node]) -> Value:
                 if key in machine.outputs:
                     machine.flush_outputs()
         return 0.0
-    raise _error(f"function {name} never defined")  # pragma: no cover
+    raise AwkError(f"function {name} never defined")  # pragma: no cover
 
 
 def _arity(name: str, count: int, low: int, high: int) -> None:
     if not low <= count <= high:
-        raise _error(f"wrong number of arguments in call to {name}")
+        raise AwkError(f"wrong number of arguments in call to {name}")
 
 
 def _math(name: str, x: float) -> float:
@@ -218,7 +213,7 @@ def substitute(machine: Runtime, global_: bool, args: list[Node]) -> Value:
     """``sub``/``gsub``: ``&`` is the match, ``\\&`` a literal ampersand."""
     target = args[2] if len(args) == 3 else ("field", ("num", 0.0))
     if target[0] not in ("var", "index", "field"):
-        raise _error("sub/gsub target must be a variable, an array element or a field")
+        raise AwkError("sub/gsub target must be a variable, an array element or a field")
     pattern = machine.regex(machine.pattern_of(args[0]))
     replacement = machine.text(machine.eval(args[1]))
     original = machine.text(machine.eval(target))
@@ -260,7 +255,7 @@ def sprintf(machine: Runtime, values: list[Value]) -> str:
         def next_arg() -> Value:
             nonlocal used
             if used >= len(args):
-                raise _error(f'not enough arguments passed to printf("{fmt}")')
+                raise AwkError(f'not enough arguments passed to printf("{fmt}")')
             used += 1
             return args[used - 1]
 
@@ -270,7 +265,7 @@ def sprintf(machine: Runtime, values: list[Value]) -> str:
             precision = str(int(to_num(next_arg())))
         for size in (width, precision):
             if size and abs(int(size)) > 1_000_000:
-                raise _error("printf width or precision beyond the simulation (1000000)")
+                raise AwkError("printf width or precision beyond the simulation (1000000)")
         spec = "%" + flags + (width or "") + ("" if precision is None else "." + precision)
         arg = next_arg()
         out.append(_convert(machine, spec, conv, arg))
@@ -345,4 +340,4 @@ def getline(
     return 1.0
 
 
-__all__ = ["UNINIT", "call", "getline", "split_text", "sprintf", "substr"]
+__all__ = ["call", "getline", "split_text", "sprintf", "substr"]

@@ -19,7 +19,7 @@ import regex
 from fake_server.desktop.filesystem import FsError
 from fake_server.desktop.shell.awk import builtins
 from fake_server.desktop.shell.awk.parser import Node, Program
-from fake_server.desktop.shell.awk.runtime import MAX_FIELDS, Array, AwkError, bounded
+from fake_server.desktop.shell.awk.runtime import MAX_FIELDS, Array, AwkError, Scope, bounded
 from fake_server.desktop.shell.awk.values import (
     RELATIONS,
     UNINIT,
@@ -27,7 +27,6 @@ from fake_server.desktop.shell.awk.values import (
     Value,
     arithmetic,
     compare,
-    is_numeric,
     to_num,
     to_str,
     truth,
@@ -61,16 +60,16 @@ class _Return(Exception):
 class Machine:
     def __init__(self, ctx: Context, io: Io, program: Program, env: dict[str, str]) -> None:
         self.ctx, self.io, self.program = ctx, io, program
-        self.globals: dict[str, Value | Array] = {
+        self.globals: Scope = {
             "FS": " ", "OFS": " ", "ORS": "\n", "RS": "\n", "NR": 0.0, "FNR": 0.0, "NF": 0.0,
             "SUBSEP": "\x1c", "CONVFMT": "%.6g", "OFMT": "%.6g", "FILENAME": "",
             "RSTART": 0.0, "RLENGTH": -1.0,
             "ENVIRON": {name: StrNum(value) for name, value in env.items()},
         }  # fmt: skip
-        self.frames: list[dict[str, Value | Array]] = []
+        self.frames: list[Scope] = []
         # per frame: parameters given an unset variable, which becomes the caller's array
         # if the function uses it as one (arrays are passed by reference, even new ones)
-        self.pending: list[dict[str, tuple[dict[str, Value | Array], str]]] = []
+        self.pending: list[dict[str, tuple[Scope, str]]] = []
         self.record = ""
         self.fields: list[str] | None = []
         self.ranges: dict[int, bool] = {}
@@ -215,7 +214,7 @@ class Machine:
 
     # -- variables -----------------------------------------------------------------
 
-    def scope_of(self, name: str) -> dict[str, Value | Array]:
+    def scope_of(self, name: str) -> Scope:
         if self.frames and name in self.frames[-1]:
             return self.frames[-1]
         return self.globals
@@ -250,9 +249,7 @@ class Machine:
         scope = self.scope_of(name)
         if isinstance(scope.get(name), dict):
             raise AwkError(f"can't assign to {name}; it's an array name.")
-        scope[name] = value
-        if name in ("FS", "RS") and self.fields is None:
-            pass  # takes effect from the next record, as in awk
+        scope[name] = value  # a new FS or RS takes effect from the next record, as in awk
 
     def str_of(self, name: str) -> str:
         return to_str(self.scalar(name))
@@ -438,10 +435,8 @@ class Machine:
         if kind == "assign":
             _, op, target, expression = node
             value = self.eval(expression)
-            if op != "=":
+            if op != "=":  # a plain "=" keeps the value's kind (a field stays a strnum)
                 value = arithmetic(op[0], to_num(self.eval(target)), to_num(value))
-            elif isinstance(value, StrNum) and value is not UNINIT:
-                value = StrNum(value)
             self.assign(target, value)
             return value
         if kind in ("preinc", "postinc"):
@@ -481,8 +476,8 @@ class Machine:
             raise AwkError(f"too many arguments in call to {name}")
         if len(self.frames) > 200:
             raise AwkError("function call nesting too deep")
-        frame: dict[str, Value | Array] = {}
-        pending: dict[str, tuple[dict[str, Value | Array], str]] = {}
+        frame: Scope = {}
+        pending: dict[str, tuple[Scope, str]] = {}
         for param, arg in zip(
             function.params, [*args, *([None] * len(function.params))], strict=False
         ):
@@ -529,4 +524,4 @@ def _is_assignment(operand: str) -> bool:
     return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", operand, re.DOTALL) is not None
 
 
-__all__ = ["AwkError", "Machine", "is_numeric"]
+__all__ = ["AwkError", "Machine"]
