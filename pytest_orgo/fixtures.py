@@ -97,7 +97,6 @@ def orgo_async_client(request: pytest.FixtureRequest) -> Iterator[AsyncOrgoClien
 
 def _close_async(client: AsyncOrgoClient) -> None:
     import asyncio
-    import contextlib
 
     # RuntimeError: a loop is running in this thread (anyio/asyncio teardown); nothing to do
     with contextlib.suppress(RuntimeError):
@@ -199,6 +198,41 @@ def _lease(
         raise
 
 
+PER_TEST_COMPUTERS = ("orgo_computer", "orgo_async_computer")
+"""The fixtures that each hold a computer of their own (``orgo_sdk_computer`` wraps
+``orgo_computer``'s)."""
+TOGETHER_KEY = pytest.StashKey[list["Lease"]]()
+"""The computers leased together with a test's first one, for its other fixtures."""
+
+
+def _lease_for_test(
+    request: pytest.FixtureRequest, run: OrgoRun, spec: ComputerSpec, timeout: float
+) -> tuple[Lease, bool]:
+    """This fixture's computer, and whether this fixture leased a test's several.
+
+    A test that uses several computers gets them all at once, or none (see
+    ``Computers.lease_together``): holding one while waiting on the plan limit for the
+    next is how two runs sharing an account deadlock."""
+    from pytest_orgo.run import computer_name
+
+    item = request.node
+    wanted = [n for n in PER_TEST_COMPUTERS if n in getattr(item, "fixturenames", ())]
+    owner, upcoming = _owner(request), _upcoming(request, run)
+    try:
+        if len(wanted) > 1 and TOGETHER_KEY not in item.stash:
+            names = [spec.name or computer_name(item.nodeid) for _ in wanted]
+            first, *rest = run.computers.lease_together(spec, names, timeout, owner, upcoming)
+            item.stash[TOGETHER_KEY] = rest
+            return first, True
+        if item.stash.get(TOGETHER_KEY, []):
+            return item.stash[TOGETHER_KEY].pop(0), False
+        name = spec.name or computer_name(item.nodeid)
+        return run.computers.lease(spec, name, timeout, owner, upcoming), False
+    except Exception as exc:
+        _unprovisioned(request, exc)
+        raise
+
+
 def _provision(
     request: pytest.FixtureRequest, orgo_config: dict[str, Any]
 ) -> Iterator[OrgoComputer]:
@@ -209,33 +243,27 @@ def _provision(
     if scope != "function":
         yield from _provision_shared(request, run, spec, per_test, timeout)
         return
-    from pytest_orgo.run import computer_name
-
-    with contextlib.ExitStack() as stack:
-        try:
-            computer = stack.enter_context(
-                run.computer(
-                    spec,
-                    name=spec.name or computer_name(request.node.nodeid),
-                    timeout=timeout,
-                    owner=_owner(request),
-                    upcoming=_upcoming(request, run),
-                    keep_on_failure=False,  # a test's failure is in its report, not raised here
+    lease, leased_several = _lease_for_test(request, run, spec, timeout)
+    try:
+        # a test's failure is in its report, not raised here
+        with run.holding(lease, keep_on_failure=False) as computer:
+            yield computer
+            if per_test["keep_on_failure"] and _failed(request):
+                computer.keep = True
+                command = run.provisioner.delete_command("computers", computer.id)
+                request.node.add_report_section(
+                    "teardown",
+                    "orgo",
+                    f"kept computer {computer.id} running (--orgo-keep-on-failure); "
+                    f"delete it with:\n  {command}",
                 )
-            )
-        except Exception as exc:
-            _unprovisioned(request, exc)
-            raise
-        yield computer
-        if per_test["keep_on_failure"] and _failed(request):
-            computer.keep = True
-            command = run.provisioner.delete_command("computers", computer.id)
-            request.node.add_report_section(
-                "teardown",
-                "orgo",
-                f"kept computer {computer.id} running (--orgo-keep-on-failure); "
-                f"delete it with:\n  {command}",
-            )
+    finally:
+        # torn down last: a computer leased with this one that no fixture took (the
+        # test's setup failed in between) is given back here
+        for unclaimed in request.node.stash.get(TOGETHER_KEY, []) if leased_several else []:
+            run.computers.give_back(unclaimed)
+        if leased_several:
+            del request.node.stash[TOGETHER_KEY]
 
 
 def _provision_shared(

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from pytest_orgo.computer import OrgoComputer
     from pytest_orgo.models import Computer
     from pytest_orgo.options import RunSettings
-    from pytest_orgo.provisioning.pool import Computers, Demand
+    from pytest_orgo.provisioning.pool import Computers, Demand, Lease
     from pytest_orgo.provisioning.provisioner import Provisioner, ProvisioningApi
     from pytest_orgo.routing import HostRouter
     from pytest_orgo.settings import ComputerSpec
@@ -314,7 +314,6 @@ class OrgoRun:
             from pytest_orgo.settings import ComputerSpec
 
             spec = ComputerSpec()
-        keep_failed = self.settings.keep_on_failure if keep_on_failure is None else keep_on_failure
         lease = self.computers.lease(
             spec,
             name or spec.name or computer_name(owner or "orgo"),
@@ -322,6 +321,16 @@ class OrgoRun:
             owner,
             upcoming,
         )
+        with self.holding(lease, keep_on_failure=keep_on_failure) as computer:
+            yield computer
+
+    @contextmanager
+    def holding(
+        self, lease: Lease, *, keep_on_failure: bool | None = None
+    ) -> Iterator[OrgoComputer]:
+        """A computer already leased (``computers.lease_together`` makes a test's several
+        at once) for the with-block, given back after it as :meth:`computer` does."""
+        keep_failed = self.settings.keep_on_failure if keep_on_failure is None else keep_on_failure
         keep = False
         try:
             computer = self.bind(lease.info)

@@ -16,6 +16,7 @@ the rest at the end of the run (and listed, with a delete command, if that fails
 from __future__ import annotations
 
 import math
+import random
 import threading
 import time
 import uuid
@@ -25,17 +26,26 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pytest_orgo.errors import OrgoAPIError
 from pytest_orgo.provisioning.provisioner import (
+    PLAN_LIMIT_FIRST_WAIT,
+    PLAN_LIMIT_MAX_WAIT,
     UNUSED_POOL,
     ComputerSlots,
     Provisioner,
     ProvisioningError,
+    is_plan_limit,
 )
 
 if TYPE_CHECKING:
     from pytest_orgo.models import Computer
     from pytest_orgo.provisioning.budget import SpendingGuard
     from pytest_orgo.settings import ComputerSpec
+
+
+class _AtCapacity(ProvisioningError):
+    """No computer can be had right now without waiting (no free slot; live, the plan
+    limit): raised only to a caller that asked not to wait (``wait=False``)."""
 
 
 @dataclass
@@ -115,18 +125,74 @@ class Computers:
     # -- for the fixtures -------------------------------------------------------------
 
     def lease(
-        self, spec: ComputerSpec, name: str, timeout: float, owner: str, upcoming: int
+        self,
+        spec: ComputerSpec,
+        name: str,
+        timeout: float,
+        owner: str,
+        upcoming: int,
+        *,
+        wait: bool = True,
     ) -> Lease:
         """A running computer for ``owner`` (a test file); ``upcoming`` more will follow.
 
-        Raises ProvisioningError or BudgetExceeded with the reason."""
+        Raises ProvisioningError or BudgetExceeded with the reason. ``wait=False``: no
+        waiting for capacity (a free slot, or live, the plan limit): ``_AtCapacity``."""
         warm = self._take_warm(spec) if self._executor is not None and spec.name is None else None
         if self._executor is not None and spec.name is None:
             self._refill(spec, upcoming)
         if warm is not None:
             self.provisioner.registry.assign(warm.info.id, owner)
             return warm
-        return self._make(spec, name, timeout, owner, what=f"{owner} ({name})", evict=True)
+        return self._make(
+            spec, name, timeout, owner, what=f"{owner} ({name})", evict=True, wait=wait
+        )
+
+    def lease_together(
+        self,
+        spec: ComputerSpec,
+        names: Sequence[str],
+        timeout: float,
+        owner: str,
+        upcoming: int,
+    ) -> list[Lease]:
+        """One computer per name, all or none, for a test that uses several at once.
+
+        Capacity (this run's computer slots; live, the account's plan limit) is waited
+        for with nothing held: when a second or later computer finds none, the ones
+        already made are given back before the wait (a randomised back-off, so runs
+        that collided do not collide again). Two runs or two xdist workers each holding
+        one computer and waiting for a second would otherwise wait for each other until
+        the provision timeout."""
+        if self.slots is not None and self.slots.count < len(names):
+            raise ProvisioningError(
+                f"{owner} uses {len(names)} computers at once but this run may hold "
+                f"{self.slots.count} (--orgo-max-computers)"
+            )
+        deadline = time.monotonic() + timeout
+        wait = PLAN_LIMIT_FIRST_WAIT
+        while True:
+            leases = [self.lease(spec, names[0], timeout, owner, upcoming)]
+            try:
+                for name in names[1:]:
+                    leases.append(self.lease(spec, name, timeout, owner, upcoming, wait=False))
+                return leases
+            except _AtCapacity as exc:
+                for lease in leases:
+                    self.give_back(lease)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise ProvisioningError(
+                        f"could not have {len(names)} computers at once for {owner}: {exc} "
+                        "(waited until the provision timeout)"
+                    ) from exc
+                self.provisioner.plan_limit_waits += 1
+                self.provisioner.sleep(min(random.uniform(wait / 2, wait), left))
+                wait = min(wait * 2, PLAN_LIMIT_MAX_WAIT)
+            except BaseException:
+                for lease in leases:
+                    self.give_back(lease)
+                raise
 
     def prewarm(self, spec: ComputerSpec, upcoming: int) -> None:
         """Start warming computers for the first ``upcoming`` tests before they ask."""
@@ -174,18 +240,40 @@ class Computers:
     # -- making one -------------------------------------------------------------------
 
     def _make(
-        self, spec: ComputerSpec, name: str, timeout: float, owner: str, *, what: str, evict: bool
+        self,
+        spec: ComputerSpec,
+        name: str,
+        timeout: float,
+        owner: str,
+        *,
+        what: str,
+        evict: bool,
+        wait: bool = True,
     ) -> Lease:
         if self.guard is not None:
             self.guard.check(what)
         slot = None
         if self.slots is not None:
-            if evict:
+            if not wait:
+                slot = self.slots.try_acquire()
+                if slot is None:
+                    raise _AtCapacity(
+                        f"no computer slot free: {self.slots.count} computers are in use by "
+                        "this run (raise --orgo-max-computers if your plan allows more)"
+                    )
+            elif evict:
                 slot = self.slots.acquire(timeout, while_waiting=self._evict_idle)
             else:
                 slot = self._acquire_for_pool(timeout)
         try:
-            info = self.provisioner.create_computer(self.workspace(), name, spec, timeout, owner)
+            info = self.provisioner.create_computer(
+                self.workspace(), name, spec, timeout, owner, wait_for_plan=wait
+            )
+        except OrgoAPIError as exc:
+            self._release(slot)
+            if not wait and is_plan_limit(exc):
+                raise _AtCapacity(str(exc)) from exc
+            raise
         except BaseException:
             self._release(slot)
             raise

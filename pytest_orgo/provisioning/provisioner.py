@@ -233,12 +233,17 @@ class Provisioner:
         spec: ComputerSpec,
         timeout: float,
         owner: str = UNUSED_POOL,
+        *,
+        wait_for_plan: bool = True,
     ) -> Computer:
         """A running computer; deleted again if it never gets there.
 
         Live, the account's plan limit on running computers (a 403) is waited out within
         ``timeout``: another run sharing the key (a CI shard on another machine) will
-        free one, so the limit is a queue, not an error."""
+        free one, so the limit is a queue, not an error. ``wait_for_plan=False`` raises
+        that 403 as the API's :class:`OrgoAPIError` at once instead: for a caller that
+        already holds computers and must give them back before it waits (holding while
+        waiting is how two runs deadlock, each with half of what it needs)."""
         deadline = time.monotonic() + timeout
         wait = PLAN_LIMIT_FIRST_WAIT
         while True:
@@ -246,6 +251,8 @@ class Provisioner:
                 computer = self.client.create_computer(workspace_id, name, **spec.create_kwargs())
                 break
             except OrgoAPIError as exc:
+                if self.live and not wait_for_plan and is_plan_limit(exc):
+                    raise
                 left = deadline - time.monotonic()
                 if not (self.live and is_plan_limit(exc)) or left <= 0:
                     waited = " (waited for the plan limit until the provision timeout)"

@@ -121,6 +121,36 @@ def test_sdk_computer_is_bound_to_the_same_computer(
     run(pytester).assert_outcomes(passed=1)
 
 
+def test_a_test_with_two_computers_gets_them_together_and_loses_none(
+    pytester: pytest.Pytester,
+) -> None:
+    """``orgo_computer`` and ``orgo_async_computer`` in one test are leased at once (so
+    runs sharing a plan limit cannot deadlock); when the test's setup fails between the
+    two fixtures, the computer leased for the second is deleted with the first."""
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.fixture
+        def broken(orgo_computer):
+            raise RuntimeError("setup failed between the two computers")
+
+        def test_two(orgo_computer, orgo_async_computer, orgo_server):
+            assert orgo_computer.id != orgo_async_computer.id
+            assert len(orgo_server.state.computers) == 2
+
+        def test_broken(orgo_computer, broken, orgo_async_computer):
+            pass
+
+        def test_after(orgo_server):
+            assert orgo_server.state.computers == {}
+        """
+    )
+    result = run(pytester)
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*setup failed between the two computers*"])
+
+
 def test_async_twins_under_pytest_asyncio_and_anyio(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
