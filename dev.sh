@@ -6,6 +6,7 @@
 #   ./dev.sh test       the project's tests
 #   ./dev.sh bench      the benchmarks (pytest-benchmark)
 #   ./dev.sh unasync    check the generated sync helpers are current (--write: regenerate)
+#   ./dev.sh setup      only make the environment (CI's second Python uses it)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -49,7 +50,8 @@ case "$what" in
             "$venv/bin/python" -m pytest tests "$@" -n 0 -m alone || status=$?
             [[ $status == 0 || $status == 5 ]] || exit $status ;;
   bench)    exec "$venv/bin/python" -m pytest benchmarks "$@" ;;
+  setup)    ;;
   unasync)  if [[ "${1:-}" == "--write" ]]; then exec "$venv/bin/python" scripts/unasync.py
             else exec "$venv/bin/python" scripts/unasync.py --check; fi ;;
-  *) echo "usage: ./dev.sh examples|test|bench|unasync [args]" >&2; exit 2 ;;
+  *) echo "usage: ./dev.sh examples|test|bench|unasync|setup [args]" >&2; exit 2 ;;
 esac

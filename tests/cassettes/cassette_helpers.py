@@ -10,18 +10,8 @@ import pytest
 
 from pytest_orgo.cassettes import store
 from pytest_orgo.cassettes.format import CassetteData, Connection, Frame, Interaction
+from tests.inner_runs import FAST
 
-# no cache; hypothesis's, pytest-benchmark's and schemathesis's plugins are unused in inner runs
-FAST = (
-    "-p",
-    "no:cacheprovider",
-    "-p",
-    "no:hypothesispytest",
-    "-p",
-    "no:benchmark",
-    "-p",
-    "no:schemathesis",
-)
 BASE_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 
 

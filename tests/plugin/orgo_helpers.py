@@ -14,12 +14,10 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.inner_runs import FAST
+
 LIVE_KEY = "sk_live_plugin_tests"
 BASE_INI = "asyncio_default_fixture_loop_scope = function\n"
-# No cache; and plugins these runs do not use, whose imports (hypothesis above all) cost
-# up to a second or more per interpreter start. Blocking an absent plugin is harmless.
-_UNUSED_PLUGINS = ("cacheprovider", "hypothesispytest", "benchmark", "schemathesis")
-FAST = tuple(arg for name in _UNUSED_PLUGINS for arg in ("-p", f"no:{name}"))
 
 
 class StandaloneFake:

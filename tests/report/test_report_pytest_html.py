@@ -20,7 +20,7 @@ def test_the_failed_row_holds_the_three_images(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, self_contained: bool
 ) -> None:
     baseline_then_change(pytester, monkeypatch)
-    args = ["--html=report.html", "-p", "html"]
+    args = ["--html=report.html", "-p", "metadata", "-p", "html"]
     if self_contained:
         args.append("--self-contained-html")
     run(pytester, *args).assert_outcomes(passed=1, failed=2)

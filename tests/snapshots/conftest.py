@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 from pytest_orgo.snapshots.compare import phash
+from tests.inner_runs import FAST
 
 # (pytester is enabled in tests/conftest.py)
 
@@ -24,9 +25,6 @@ from pytest_orgo.snapshots.compare import phash
 # load what the plugin imports lazily (imagehash's scipy DCT) out here, once.
 phash(Image.new("RGB", (8, 8)))
 
-# no cache; and plugins unused here that cost seconds a start (xdist workers start too)
-UNUSED_PLUGINS = ("cacheprovider", "hypothesispytest", "benchmark", "schemathesis")
-FAST = tuple(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}"))
 BASE_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
 RED = (255, 0, 0)
 
