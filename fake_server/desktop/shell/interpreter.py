@@ -31,6 +31,7 @@ from fake_server.desktop.shell import (
     control,
     edit,
     expr,
+    fileinfo,
     files,
     flow,
     grep,
@@ -72,6 +73,7 @@ MAX_NESTING: Final = 48
 COMMANDS: Final[Mapping[str, Builtin]] = {
     **builtins.COMMANDS,
     **files.COMMANDS,
+    **fileinfo.COMMANDS,
     **system.COMMANDS,
     **text.COMMANDS,
     **control.COMMANDS,

@@ -1,0 +1,206 @@
+"""``stat -c``/``--format``/``--printf``: what the simulated disk knows of a file, in GNU
+stat's directives (scripts ask ``stat -c %s`` for a size more than anything else).
+
+The simulated disk holds names, contents and directories, and shows every file as
+``ls -l`` does (mode 644, directories 755, owned by the desktop user, 4 KiB blocks),
+so those directives answer from it. It keeps no inodes, devices or times: a directive
+asking for one is refused with a message saying so, rather than answered with a value
+a script could mistake for real. Plain ``stat FILE`` (whose block prints times) is
+refused the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fake_server.desktop.filesystem import FileSystem, FsError
+from fake_server.desktop.shell.runtime import (
+    Builtin,
+    Context,
+    Io,
+    UsageError,
+    missing_operand,
+    registrar,
+)
+from fake_server.desktop.shell.session import USER
+from fake_server.desktop.shell.syntax import decode_escapes
+
+COMMANDS: dict[str, Builtin] = {}
+command = registrar(COMMANDS)
+
+UID = 1000
+#: Directives about what the simulated disk does not keep (inodes, devices, times).
+UNKNOWN = set("dDimtTCwWxXyYzZ")
+PLAIN_REFUSED = (
+    "the simulated disk keeps no inodes, devices or times, which plain stat prints: "
+    "ask for what it keeps with stat -c/--format/--printf (%n %s %F %a %A %h %U ...)"
+)
+_DIRECTIVE = re.compile(r"%([-#0 +']*)(\d*)(?:\.(\d*))?(.?)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Info:
+    """One file as the simulated disk shows it."""
+
+    name: str
+    size: int
+    directory: bool
+    links: int
+
+    def value(self, directive: str) -> int | str:
+        mode = 0o755 if self.directory else 0o644
+        blocks = 8 if self.directory else -(-self.size // 4096) * 8
+        kind = (
+            "directory" if self.directory else "regular file" if self.size else "regular empty file"
+        )
+        values: dict[str, Callable[[], int | str]] = {
+            "n": lambda: self.name,
+            "N": lambda: _quoted(self.name),
+            "s": lambda: self.size,
+            "F": lambda: kind,
+            "a": lambda: mode,
+            "A": lambda: ("d" if self.directory else "-") + _permissions(mode),
+            "f": lambda: (0o40000 if self.directory else 0o100000) | mode,
+            "h": lambda: self.links,
+            "b": lambda: blocks,
+            "B": lambda: 512,
+            "o": lambda: 4096,
+            "u": lambda: UID,
+            "g": lambda: UID,
+            "U": lambda: USER,
+            "G": lambda: USER,
+        }
+        return values[directive]()
+
+
+def _permissions(mode: int) -> str:
+    return "".join(
+        letter if mode & (1 << (8 - index)) else "-" for index, letter in enumerate("rwxrwxrwx")
+    )
+
+
+def _quoted(name: str) -> str:
+    """``%N``: GNU's shell quoting (single quotes, or double ones around a single quote)."""
+    if "'" in name and not re.search(r'["$`\\]', name):
+        return f'"{name}"'
+    return "'" + name.replace("'", "'\\''") + "'"
+
+
+def _info(fs: FileSystem, name: str, path: str) -> Info:
+    size = fs.stat_size(path)
+    if not fs.is_dir(path):
+        return Info(name, size, False, 1)
+    subdirs = sum(fs.is_dir(f"{path.rstrip('/')}/{child}") for child in fs.listdir(path))
+    return Info(name, size, True, 2 + subdirs)
+
+
+def render(fmt: str, info: Info) -> str:
+    """``fmt`` with its directives filled in (printf-style flags, width and precision)."""
+    out: list[str] = []
+    position = 0
+    for match in _DIRECTIVE.finditer(fmt):
+        out.append(fmt[position : match.start()])
+        position = match.end()
+        flags, width, precision, directive = match.groups()
+        if directive == "" or directive == "%":
+            out.append("%")
+        elif directive in UNKNOWN:
+            raise UsageError(
+                f"stat: the simulated disk keeps no inodes, devices or times (%{directive})", 1
+            )
+        else:
+            try:
+                value = info.value(directive)
+            except KeyError:
+                out.append("?")  # as GNU stat answers a directive it does not know
+                continue
+            if directive == "N" and "%N" not in fmt:
+                value = info.value("n")  # GNU quotes %N names only if the format holds "%N"
+            if directive != "s":  # GNU prints every number but the size unsigned
+                flags = flags.replace(" ", "").replace("+", "")
+            out.append(_formatted(value, flags, width, precision, _INT_STYLE.get(directive, "d")))
+    out.append(fmt[position:])
+    return "".join(out)
+
+
+#: ``%a`` is the mode in octal and ``%f`` the raw mode in hex; other numbers are decimal.
+_INT_STYLE = {"a": "o", "f": "x"}
+
+
+def _formatted(value: int | str, flags: str, width: str, precision: str | None, style: str) -> str:
+    alternate = "#" in flags and style == "o"  # GNU writes %#a as 0644, Python as 0o644
+    spec = "%" + flags.replace("'", "").replace("#" if alternate else "'", "") + width
+    spec += "" if precision is None else f".{precision or 0}"
+    if isinstance(value, int):
+        return (spec + style) % value if not alternate else (spec + "s") % f"0{value:o}"
+    return (spec + "s") % value
+
+
+def _format_option(argv: list[str]) -> tuple[str | None, bool, list[str]]:
+    """(format, whether it is --printf's, operands); stat's own usage errors raised."""
+    fmt: str | None = None
+    printf = False
+    operands: list[str] = []
+    args = iter(argv[1:])
+    for arg in args:
+        if arg == "--":
+            operands.extend(args)
+            break
+        if arg in ("-L", "--dereference"):
+            continue  # the simulated disk has no symbolic links
+        if arg.startswith(("--format=", "--printf=")):
+            name, _, fmt = arg[2:].partition("=")
+            printf = name == "printf"
+        elif arg in ("-c", "--format", "--printf"):
+            fmt = next(args, None)
+            if fmt is None:
+                what = "-- 'c'" if arg == "-c" else f"'{arg}'"
+                raise UsageError(
+                    f"stat: option requires an argument {what}\n"
+                    "Try 'stat --help' for more information.",
+                    1,
+                )
+            printf = arg == "--printf"
+        elif arg.startswith("-c"):
+            fmt, printf = arg[2:], False
+        elif arg.startswith("--"):
+            raise UsageError(
+                f"stat: unrecognized option '{arg}'\nTry 'stat --help' for more information.", 1
+            )
+        elif arg.startswith("-") and arg != "-":
+            raise UsageError(
+                f"stat: the simulated shell supports stat with -c, --format, --printf and -L "
+                f"only ({arg})",
+                1,
+            )
+        else:
+            operands.append(arg)
+    return fmt, printf, operands
+
+
+@command("stat")
+def stat(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
+    fmt, printf, operands = _format_option(argv)
+    if not operands:
+        return missing_operand("stat", io)
+    plain = fmt is None
+    fmt = fmt or ""
+    if printf:
+        fmt = decode_escapes(fmt, printf=True)[0]
+    end = "" if printf else "\n"
+    status = 0
+    for operand in operands:
+        try:
+            info = _info(ctx.fs, operand, ctx.path(operand))
+        except FsError as exc:
+            io.err.write(f"stat: cannot statx '{operand}': {exc.reason}\n")
+            status = 1
+            continue
+        if plain:
+            io.err.write(f"stat: {operand}: {PLAIN_REFUSED}\n")
+            status = 1
+            continue
+        io.out.write(render(fmt, info) + end)
+    return status
