@@ -1,5 +1,5 @@
-"""``stat -c``/``--format``/``--printf``: what the simulated disk knows of a file, in GNU
-stat's directives (scripts ask ``stat -c %s`` for a size more than anything else).
+"""``stat -c``/``--format``/``--printf`` and ``du``: what the simulated disk knows of a
+file, in GNU's words (scripts ask ``stat -c %s`` for a size, ``du -sh`` for a tree's).
 
 The simulated disk holds names, contents and directories, and shows every file as
 ``ls -l`` does (mode 644, directories 755, owned by the desktop user, 4 KiB blocks),
@@ -15,7 +15,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fake_server.desktop.filesystem import FileSystem, FsError
+from fake_server.desktop.filesystem import NO_SUCH_FILE, FileSystem, FsError
+from fake_server.desktop.shell.files import human_size
 from fake_server.desktop.shell.runtime import (
     Builtin,
     Context,
@@ -203,4 +204,148 @@ def stat(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
             status = 1
             continue
         io.out.write(render(fmt, info) + end)
+    return status
+
+
+#: What every directory occupies, on the disk and apparently (ext4's one block).
+BLOCK = 4096
+
+
+@dataclass(frozen=True)
+class DuOptions:
+    apparent: bool = False  # -b / --apparent-size: bytes in files, not blocks on the disk
+    unit: int = 1024  # -b: 1, -k: 1024, -m: 1 MiB
+    human: bool = False
+    all: bool = False
+    max_depth: int | None = None
+    total: bool = False
+
+
+_DU_FLAGS = {
+    "s": "summarize", "h": "human-readable", "b": "bytes", "k": "k", "m": "m",
+    "c": "total", "a": "all", "x": "one-file-system", "L": "dereference",
+}  # fmt: skip
+
+
+def _du_options(argv: list[str]) -> tuple[DuOptions, list[str]]:
+    """du's flags (``-d N`` and ``--max-depth=N`` take a value, which ``options`` cannot)."""
+    flags: set[str] = set()
+    depth: int | None = None
+    operands: list[str] = []
+    args = iter(argv[1:])
+    for arg in args:
+        value: str | None = None
+        if arg == "--":
+            operands.extend(args)
+            break
+        if arg.startswith("--"):
+            name, equals, given = arg[2:].partition("=")
+            if name == "max-depth" and equals:
+                value = given
+            elif name in _DU_FLAGS.values() and not equals:
+                flags.add(next(k for k, v in _DU_FLAGS.items() if v == name))
+            elif name == "apparent-size" and not equals:
+                flags.add("apparent")
+            else:
+                raise UsageError(
+                    f"du: unrecognized option '{arg}'\nTry 'du --help' for more information.", 1
+                )
+        elif arg.startswith("-") and arg != "-":
+            letters = arg[1:]
+            while letters:
+                letter, letters = letters[0], letters[1:]
+                if letter == "d":
+                    value = letters or next(args, None)
+                    if value is None:
+                        raise UsageError(
+                            "du: option requires an argument -- 'd'\n"
+                            "Try 'du --help' for more information.",
+                            1,
+                        )
+                    break
+                if letter not in _DU_FLAGS:
+                    raise UsageError(
+                        f"du: invalid option -- '{letter}'\nTry 'du --help' for more information.",
+                        1,
+                    )
+                flags.add(letter)
+        else:
+            operands.append(arg)
+        if value is not None:
+            if not value.isdigit():
+                raise UsageError(
+                    f"du: invalid maximum depth '{value}'\nTry 'du --help' for more information.",
+                    1,
+                )
+            depth = int(value)
+    if "s" in flags and depth not in (None, 0):
+        raise UsageError(
+            f"du: warning: summarizing conflicts with --max-depth={depth}\n"
+            "Try 'du --help' for more information.",
+            1,
+        )
+    unit = 1 if "b" in flags else 1024 * 1024 if "m" in flags else 1024
+    return (
+        DuOptions(
+            apparent=bool(flags & {"b", "apparent"}),
+            unit=unit,
+            human="h" in flags,
+            all="a" in flags,
+            max_depth=0 if "s" in flags else depth,
+            total="c" in flags,
+        ),
+        operands or ["."],
+    )
+
+
+class _DiskUsage:
+    """One ``du`` run: each file and directory is counted once (as GNU counts an inode
+    once), so ``du . d`` does not count ``d`` twice."""
+
+    def __init__(self, fs: FileSystem, options: DuOptions, io: Io) -> None:
+        self.fs, self.options, self.io = fs, options, io
+        self.seen: set[str] = set()
+
+    def shown(self, size: int) -> str:
+        if self.options.human:
+            return human_size(size)
+        return str(-(-size // self.options.unit))
+
+    def walk(self, path: str, shown: str, depth: int) -> int:
+        """Bytes under ``path``, printing the lines GNU du prints for it (children first)."""
+        if path in self.seen:
+            return 0
+        self.seen.add(path)
+        options = self.options
+        within = options.max_depth is None or depth <= options.max_depth
+        if not self.fs.is_dir(path):
+            size = self.fs.stat_size(path)
+            used = size if options.apparent else -(-size // BLOCK) * BLOCK
+            if depth == 0 or (options.all and within):
+                self.io.out.write(f"{self.shown(used)}\t{shown}\n")
+            return used
+        used = BLOCK
+        for child in sorted(self.fs.listdir(path)):
+            child_shown = f"{shown.rstrip('/')}/{child}"
+            used += self.walk(f"{path.rstrip('/')}/{child}", child_shown, depth + 1)
+        if within:
+            self.io.out.write(f"{self.shown(used)}\t{shown}\n")
+        return used
+
+
+@command("du")
+def du(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
+    options, operands = _du_options(argv)
+    usage = _DiskUsage(ctx.fs, options, io)
+    status = 0
+    grand = 0
+    for operand in operands:
+        path = ctx.path(operand)
+        if not ctx.fs.exists(path):
+            io.err.write(f"du: cannot access '{operand}': {NO_SUCH_FILE}\n")
+            status = 1
+            continue
+        grand += usage.walk(path, operand, 0)
+    if options.total:
+        io.out.write(f"{usage.shown(grand)}\ttotal\n")
     return status

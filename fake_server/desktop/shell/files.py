@@ -217,7 +217,7 @@ def _ls_entries(
             rows.append(("drwxr-xr-x", str(2 + subdirs), size, shown(name, path)))
         else:
             rows.append(("-rw-r--r--", "1", size, name))
-    sizes = [_human(size) if "h" in flags else str(size) for *_, size, _ in rows]
+    sizes = [human_size(size) if "h" in flags else str(size) for *_, size, _ in rows]
     link_width = max((len(links) for _, links, _, _ in rows), default=1)
     size_width = max((len(s) for s in sizes), default=1)
     lines = [f"total {blocks}\n"] if total else []
@@ -229,8 +229,8 @@ def _ls_entries(
     return "".join(lines)
 
 
-def _human(size: int) -> str:
-    """``ls -h`` sizes; they round up, so 4097 bytes read 4.1K rather than 4.0K."""
+def human_size(size: int) -> str:
+    """``ls -h`` and ``du -h`` sizes; they round up, so 4097 bytes read 4.1K, not 4.0K."""
     if size < 1024:
         return str(size)
     value = float(size)
