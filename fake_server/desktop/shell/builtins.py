@@ -120,7 +120,10 @@ def declare(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
 @command("unset")
 def unset(ctx: Context, argv: list[str], io: Io, env: dict[str, str]) -> int:
     for name in argv[1:]:
-        if not name.startswith("-"):
+        element = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)\[(-?\d+)\]", name)
+        if element is not None:  # unset 'a[1]': one element of an array
+            ctx.session.arrays.get(element.group(1), {}).pop(int(element.group(2)), None)
+        elif not name.startswith("-"):
             ctx.session.unset(name)
     return 0
 

@@ -15,6 +15,7 @@ import fnmatch
 import operator
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, Final
 
 from fake_server.desktop.filesystem import HOME, FileSystem
@@ -22,9 +23,13 @@ from fake_server.desktop.shell.runtime import Buffer, ExpansionError, FatalExpan
 from fake_server.desktop.shell.session import SHELL_PID, ShellSession
 from fake_server.desktop.shell.syntax import (
     ASSIGNMENT_RE,
+    ELEMENT_RE,
     NAME_RE,
+    Op,
     Part,
+    ShellSyntaxError,
     Word,
+    lex,
     lex_double_quoted,
 )
 
@@ -50,6 +55,37 @@ _ARITH_COMPARE: Final[dict[type[ast.cmpop], Callable[[int, int], bool]]] = {
 _RESHAPE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*|[0-9])(\^\^|\^|,,|,|:(?![-=+?]))(.*)", re.DOTALL)
 
 
+@dataclass(frozen=True)
+class Assignment:
+    """One assignment word, expanded: a scalar, an element (``index``) or a whole array
+    (``values``, ``append`` for ``+=(...)``)."""
+
+    name: str
+    value: str
+    values: list[tuple[int | None, str]] | None = None
+    index: int | None = None
+    append: bool = False
+
+    @property
+    def scalar(self) -> bool:
+        return self.values is None and self.index is None
+
+    def apply(self, session: ShellSession) -> None:
+        if self.values is not None:
+            session.set_array(self.name, self.values, append=self.append)
+        elif self.index is not None:
+            session.set_element(self.name, self.index, self.value)
+        else:
+            session.set(self.name, self.value)
+
+
+# ${a[i]}, ${a[@]}, ${#a[@]}, ${#a[i]}, ${!a[@]}
+# and ${a[@]:offset[:length]} (a slice of the values; of the element's text for ${a[i]:o:l})
+_SUBSCRIPT = re.compile(
+    r"([#!]?)([A-Za-z_][A-Za-z0-9_]*)\[([^\]]*)\](?::([^:]*)(?::(.*))?)?", re.DOTALL
+)
+
+
 class Expander:
     """Expands words for one interpreter; ``subshell`` runs ``$(...)`` with the given io.
 
@@ -65,21 +101,61 @@ class Expander:
         self.subshell = subshell
         self.substitution_status: int | None = None
 
-    def assignment(self, word: Word, io: Io) -> tuple[str, str] | None:
-        """``NAME=value`` or ``NAME+=value`` as (name, expanded value); None for other words."""
+    def assignment(self, word: Word, io: Io) -> Assignment | None:
+        """``NAME=value``, ``NAME+=value``, ``NAME=(words)``, ``NAME[i]=value``, expanded;
+        None for other words."""
         first = word.parts[0]
-        match = ASSIGNMENT_RE.match(first.text) if first.kind == "raw" else None
+        if first.kind != "raw":
+            return None
+        element = ELEMENT_RE.match(first.text)
+        match = element or ASSIGNMENT_RE.match(first.text)
         if match is None:
             return None
-        name, plus = match.group(1), match.group(2)
+        name, plus = match.group(1), (element or match).group(3 if element else 2)
+        index = None
+        if element is not None:
+            try:
+                index = self.arithmetic(self.expand_text(element.group(2), io) or "0")
+            except ExpansionError as exc:
+                raise FatalExpansion(str(exc)) from None
+            if index < 0:
+                raise ExpansionError(f"{name}[{element.group(2)}]: bad array subscript")
         rest = first.text[match.end() :]
+        if rest == "" and len(word.parts) == 2 and word.parts[1].kind == "array":
+            values: list[tuple[int | None, str]] = []
+            for token in lex(word.parts[1].text):
+                if isinstance(token, Word):
+                    values.extend(self._array_item(token, io))
+                elif not (isinstance(token, Op) and token.text == "\n"):
+                    raise ShellSyntaxError(f"syntax error near unexpected token `{token}'")
+            text = " ".join(value for _, value in values)
+            return Assignment(name, text, values=values, append=bool(plus))
         if (rest == "~" and len(word.parts) == 1) or rest.startswith("~/"):
             rest = HOME + rest[1:]
         parts = ((Part("lit", rest, True),) if rest else ()) + word.parts[1:]
         value = "".join(self.expand(Word(parts, word.source), io, split=False)) if parts else ""
         if plus:
-            value = (self.session.get(name) or "") + value
-        return name, value
+            if index is None:
+                value = (self.session.get(name) or "") + value
+            else:
+                value = (self.session.arrays.get(name, {}).get(index) or "") + value
+        return Assignment(name, value, index=index)
+
+    def _array_item(self, word: Word, io: Io) -> list[tuple[int | None, str]]:
+        """One word of ``a=(...)``: ``[i]=value`` (one value at index i) or a word that
+        expands, split and globbed, to any number of values."""
+        first = word.parts[0]
+        keyed = re.match(r"\[([^\]]*)\]=", first.text) if first.kind == "raw" else None
+        if keyed is None:
+            return [(None, value) for value in self.expand(word, io)]
+        try:
+            index = self.arithmetic(self.expand_text(keyed.group(1), io) or "0")
+        except ExpansionError as exc:
+            raise FatalExpansion(str(exc)) from None
+        rest = first.text[keyed.end() :]
+        parts = ((Part("lit", rest, True),) if rest else ()) + word.parts[1:]
+        value = "".join(self.expand(Word(parts, word.source), io, split=False)) if parts else ""
+        return [(index, value)]
 
     def expand(self, word: Word, io: Io, *, split: bool = True) -> list[str]:
         if split:
@@ -97,14 +173,18 @@ class Expander:
                     current = (current or []) + [(HOME, False)]
                     text = text[1:]
                 current = (current or []) + [(text, True)]
-            elif part.kind == "var" and part.text in ("@", "@:-") and part.quoted and split:
-                positional = self.session.positional
-                for position, value in enumerate(positional):
+            elif (
+                part.kind == "var"
+                and part.quoted
+                and split
+                and (several := self.quoted_fields(part.text, io)) is not None
+            ):
+                for position, value in enumerate(several):
                     if position and current is not None:
                         fields.append(current)
                         current = None
                     current = (current or []) + [(value, False)]
-                if not positional and current is None and len(word.parts) == 1:
+                if not several and current is None and len(word.parts) == 1:
                     return []
             else:
                 value = self.expand_part(part, io)
@@ -140,6 +220,75 @@ class Expander:
         """Expand ``$VAR``/``$(...)`` inside text, as between double quotes."""
         parts, _ = lex_double_quoted(text, 0, until_quote=False)
         return "".join(self.expand(Word(tuple(parts), text), io, split=False))
+
+    def quoted_fields(self, spec: str, io: Io) -> list[str] | None:
+        """The words ``"$@"``, ``"${a[@]}"`` or ``"${!a[@]}"`` become, one field each;
+        None for any other parameter."""
+        if spec in ("@", "@:-"):
+            return self.session.positional
+        match = _SUBSCRIPT.fullmatch(spec)
+        if match is None or match.group(3) != "@" or match.group(1) == "#":
+            return None
+        name = match.group(2)
+        if match.group(4) is not None:
+            return None if match.group(1) else self._slice(match, io)
+        if match.group(1) == "!":
+            if name in self.session.arrays:
+                return [str(index) for index in sorted(self.session.arrays[name])]
+            return [] if self.session.get(name) is None else ["0"]
+        return self.session.array_values(name) or []  # unbound under set -u only if indexed
+
+    def _slice(self, match: re.Match[str], io: Io) -> list[str]:
+        """``${a[@]:offset:length}``: a negative offset counts from the end."""
+        _, name, _, offset_text, length_text = match.groups()
+        values = self.session.array_values(name) or []
+        try:
+            offset = self.arithmetic(self.expand_text(offset_text, io) or "0")
+            length = None if length_text is None else self.arithmetic(length_text or "0")
+        except ExpansionError as exc:
+            raise FatalExpansion(str(exc)) from None
+        if offset < 0:
+            offset = max(len(values) + offset, 0) if -offset <= len(values) else len(values)
+        if length is not None and length < 0:
+            raise FatalExpansion(f"{length_text}: substring expression < 0")
+        return values[offset:] if length is None else values[offset : offset + length]
+
+    def subscripted(self, match: re.Match[str], io: Io) -> str:
+        """``${a[i]}``, ``${a[@]}``/``${a[*]}``, ``${#a[@]}``, ``${#a[i]}``, ``${!a[@]}``."""
+        prefix, name, subscript, offset, length = match.groups()
+        session = self.session
+        if offset is not None and prefix:
+            raise FatalExpansion(f"${{{match.group()}}}: bad substitution")
+        if subscript in ("@", "*"):
+            if offset is not None:
+                return " ".join(self._slice(match, io))
+            if prefix == "!":
+                return " ".join(self.quoted_fields(f"!{name}[@]", io) or [])
+            values = session.array_values(name)
+            return str(len(values or [])) if prefix == "#" else " ".join(values or [])
+        if prefix == "!":
+            raise FatalExpansion(f"${{{match.group()}}}: bad substitution")
+        try:
+            index = self.arithmetic(self.expand_text(subscript, io) or "0")
+        except ExpansionError as exc:
+            raise FatalExpansion(str(exc)) from None
+        items = session.arrays.get(name)
+        if items is None:
+            scalar = session.get(name)
+            items = {} if scalar is None else {0: scalar}
+        if index < 0:
+            if not items or -index > max(items) + 1:
+                io.err.write(f"bash: {name}: bad array subscript\n")  # and the command runs
+                return ""
+            index += max(items) + 1
+        value = items.get(index)
+        if value is None and session.nounset:
+            raise self._unbound(f"{name}[{subscript}]")
+        if offset is not None:
+            return self.substring(
+                value or "", offset + ("" if length is None else f":{length}"), io
+            )
+        return str(len(value or "")) if prefix == "#" else value or ""
 
     def expand_part(self, part: Part, io: Io) -> str:
         if part.kind == "cmd":
@@ -177,6 +326,9 @@ class Expander:
             raise self._unbound("$!")
         if spec in special:
             return special[spec]
+        subscript = _SUBSCRIPT.fullmatch(spec)
+        if subscript is not None:
+            return self.subscripted(subscript, io)
         if spec.isdigit():
             index = int(spec)
             positional = self.session.positional
@@ -257,6 +409,10 @@ class Expander:
                 if pattern is None or re.fullmatch(pattern, char):
                     out[index] = char.upper() if upper else char.lower()
             return "".join(out)
+        return self.substring(value, arg, io)
+
+    def substring(self, value: str, arg: str, io: Io) -> str:
+        """``offset[:length]`` of ``value``, as ``${v:offset:length}`` takes it."""
         offset_text, has_length, length_text = arg.partition(":")
         offset = self.arithmetic(self.expand_text(offset_text, io)) if offset_text.strip() else 0
         start = offset if offset >= 0 else len(value) + offset

@@ -40,7 +40,7 @@ from fake_server.desktop.shell import (
     text,
     tools,
 )
-from fake_server.desktop.shell.expand import Expander
+from fake_server.desktop.shell.expand import Assignment, Expander
 from fake_server.desktop.shell.parser import AndOr, Body, Command, Function, Node, Redirect, parse
 from fake_server.desktop.shell.runtime import (
     SHELL_ONLY,
@@ -370,17 +370,21 @@ class Bash:
         expander = self.expander
         expander.substitution_status = None
         try:
-            assignments: list[tuple[str, str]] = []
+            assignments: list[Assignment] = []
             argv: list[str] = []
             for word in command.words:
                 if not argv and (assignment := expander.assignment(word, io)) is not None:
                     assignments.append(assignment)
                 elif (
                     argv
-                    and argv[0] in ("export", "declare")
+                    and argv[0] in ("export", "declare", "local")
                     and ((assignment := expander.assignment(word, io)) is not None)
                 ):
-                    argv.append(f"{assignment[0]}={assignment[1]}")
+                    if assignment.scalar:
+                        argv.append(f"{assignment.name}={assignment.value}")
+                    else:  # declare -a a=(1 2): the array is assigned, declare sees its name
+                        assignment.apply(self.session)
+                        argv.append(assignment.name)
                 else:
                     argv.extend(expander.expand(word, io))
             redirected, files = self.redirect(command.redirs, io)
@@ -390,10 +394,11 @@ class Bash:
         if redirected is None:
             return 1
         if argv:
-            status = self.execute(argv, redirected, dict(assignments))
+            env = {a.name: a.value for a in assignments if a.scalar}
+            status = self.execute(argv, redirected, env)
         else:
-            for name, value in assignments:
-                self.session.set(name, value)
+            for assignment in assignments:
+                assignment.apply(self.session)
             status = expander.substitution_status or 0
         return self.flush_files(files, io, status)
 

@@ -62,18 +62,26 @@ class ShellSession:
     errexit: bool = False  # ``set -e``
     nounset: bool = False  # ``set -u``: expanding an unset variable is an error
     pipefail: bool = False  # ``set -o pipefail``: a pipeline fails if any element fails
+    #: Indexed arrays (``a=(x y)``, ``a[3]=z``) by name: index to value, sparse as bash's.
+    arrays: dict[str, dict[int, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.env.get("PWD") != self.cwd:
             self.env["PWD"] = self.cwd
 
     def get(self, name: str) -> str | None:
+        """A variable's value; an array's is its element 0, as ``$a`` reads in bash."""
+        if name in self.arrays:
+            return self.arrays[name].get(0)
         value = self.variables.get(name)
         return value if value is not None else self.env.get(name)
 
     def set(self, name: str, value: str) -> None:
-        """Assign like bash: an exported variable stays exported."""
-        if name in self.env:
+        """Assign like bash: an exported variable stays exported; ``a=x`` on an array
+        sets its element 0."""
+        if name in self.arrays:
+            self.arrays[name][0] = value
+        elif name in self.env:
             self.env[name] = value
         else:
             self.variables[name] = value
@@ -85,7 +93,42 @@ class ShellSession:
         elif current is not None:
             self.env[name] = current
 
+    def set_array(
+        self, name: str, values: list[tuple[int | None, str]], *, append: bool = False
+    ) -> None:
+        """``a=(x [5]=y z)``, or ``a+=(...)`` after the highest index (a scalar becomes
+        element 0); a value without its own index goes after the one before it."""
+        current = self.arrays.get(name)
+        if current is None:
+            scalar = self.get(name) if append else None
+            current = {} if scalar is None else {0: scalar}
+            self.variables.pop(name, None)
+            self.env.pop(name, None)
+        if not append:
+            current = {}
+        index = max(current, default=-1) + 1
+        for given, value in values:
+            index = index if given is None else given
+            current[index] = value
+            index += 1
+        self.arrays[name] = current
+
+    def set_element(self, name: str, index: int, value: str) -> None:
+        """``a[i]=x``; a scalar ``a`` becomes the array's element 0 first."""
+        if name not in self.arrays:
+            scalar = self.get(name)
+            self.set_array(name, [] if scalar is None else [(0, scalar)])
+        self.arrays[name][index] = value
+
+    def array_values(self, name: str) -> list[str] | None:
+        """``"${a[@]}"``: the values by index; a scalar is a one-element array; None if unset."""
+        if name in self.arrays:
+            return [value for _, value in sorted(self.arrays[name].items())]
+        value = self.get(name)
+        return None if value is None else [value]
+
     def unset(self, name: str) -> None:
+        self.arrays.pop(name, None)
         self.variables.pop(name, None)
         self.env.pop(name, None)
 
@@ -104,4 +147,5 @@ class ShellSession:
             errexit=self.errexit,
             nounset=self.nounset,
             pipefail=self.pipefail,
+            arrays={name: dict(items) for name, items in self.arrays.items()},
         )

@@ -77,6 +77,8 @@ _OPERATOR_CHARS: Final = frozenset(";&|<>()")
 _SPECIAL_PARAMS: Final = frozenset("?$#@*!-0123456789")
 NAME_RE: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 ASSIGNMENT_RE: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=")
+#: ``a[i]=x`` / ``a[i]+=x``: an array element (the subscript is arithmetic).
+ELEMENT_RE: Final = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\[([^\]]*)\](\+?)=")
 _UNMATCHED_QUOTE: Final = "unexpected EOF while looking for matching `''"
 #: Control operators, longest first, and the tokens each stands for (``|&`` is ``2>&1 |``).
 _CONTROL_OPERATORS: Final[dict[str, tuple[Token, ...]]] = {
@@ -279,6 +281,11 @@ def lex(src: str) -> list[Token]:
             i = end + 1
         elif c in "$`":
             i = _lex_substitution(src, i, False, raw, flush_raw, parts)
+        elif c == "(" and not parts and ASSIGNMENT_RE.fullmatch("".join(raw)):
+            end = _find_closing(src, i + 1, "(", ")")  # a=(x y): the words, lexed when assigned
+            flush_raw()
+            parts.append(Part("array", src[i + 1 : end]))
+            i = end + 1
         elif c in _OPERATOR_CHARS:
             i = _lex_operator(src, i, tokens, parts, raw, end_word, pending)
         else:
