@@ -10,15 +10,13 @@ globbing. Errors raise :class:`~fake_server.desktop.shell.runtime.ExpansionError
 
 from __future__ import annotations
 
-import ast
 import fnmatch
-import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Final
 
 from fake_server.desktop.filesystem import HOME, FileSystem
+from fake_server.desktop.shell import arith
 from fake_server.desktop.shell.runtime import Buffer, ExpansionError, FatalExpansion, Io
 from fake_server.desktop.shell.session import SHELL_PID, ShellSession
 from fake_server.desktop.shell.syntax import (
@@ -32,24 +30,6 @@ from fake_server.desktop.shell.syntax import (
     lex,
     lex_double_quoted,
 )
-
-# fmt: off
-_ARITH_UNARY: Final[dict[type[ast.unaryop], Callable[[int], Any]]] = {
-    ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert,
-    ast.Not: operator.not_,
-}
-_ARITH_BINARY: Final[dict[type[ast.operator], Callable[[int, int], Any]]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-    ast.Div: operator.floordiv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
-    ast.Pow: operator.pow, ast.LShift: operator.lshift, ast.RShift: operator.rshift,
-    ast.BitAnd: operator.and_, ast.BitOr: operator.or_, ast.BitXor: operator.xor,
-}
-_ARITH_COMPARE: Final[dict[type[ast.cmpop], Callable[[int, int], bool]]] = {
-    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
-    ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
-}
-# fmt: on
-
 
 # ${v:offset[:length]}, ${v^^}, ${v^}, ${v,,}, ${v,} (a ":" before - = + ? is a default)
 _RESHAPE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*|[0-9])(\^\^|\^|,,|,|:(?![-=+?]))(.*)", re.DOTALL)
@@ -427,51 +407,16 @@ class Expander:
         return value[start:end]
 
     def arithmetic(self, text: str) -> int:
-        """``$((...))`` on integers, walking a Python AST of the C-like expression."""
-        source = text.replace("&&", " and ").replace("||", " or ")
-        source = re.sub(r"!(?!=)", " not ", source)
-        try:
-            tree = ast.parse(source.strip() or "0", mode="eval")
-        except SyntaxError:
-            raise ExpansionError(f"{text}: syntax error in expression") from None
-        return self.arith_node(tree.body, text)
+        """``$((...))`` on integers (see :mod:`~fake_server.desktop.shell.arith`)."""
+        return arith.evaluate(text, self._arith_variable)
 
-    def arith_node(self, node: ast.expr, text: str) -> int:
-        if isinstance(node, ast.Constant) and isinstance(node.value, int):
-            return int(node.value)
-        if isinstance(node, ast.Name):
-            found = self.session.get(node.id)
-            if found is None and self.session.nounset:
-                raise self._unbound(node.id)
-            value = found or "0"
-            return int(value) if re.fullmatch(r"-?\d+", value.strip()) else 0
-        if isinstance(node, ast.UnaryOp) and type(node.op) in _ARITH_UNARY:
-            return int(_ARITH_UNARY[type(node.op)](self.arith_node(node.operand, text)))
-        if isinstance(node, ast.BinOp) and type(node.op) in _ARITH_BINARY:
-            left, right = self.arith_node(node.left, text), self.arith_node(node.right, text)
-            if isinstance(node.op, ast.Div | ast.Mod | ast.FloorDiv) and right == 0:
-                raise ExpansionError(f"{text}: division by 0")
-            if isinstance(node.op, ast.Div | ast.FloorDiv):
-                quotient = abs(left) // abs(right)
-                return quotient if (left >= 0) == (right >= 0) else -quotient
-            if isinstance(node.op, ast.Mod):
-                remainder = abs(left) % abs(right)
-                return remainder if left >= 0 else -remainder
-            if isinstance(node.op, ast.Pow) and (right < 0 or right > 4096):
-                raise ExpansionError(f"{text}: exponent out of range")
-            return int(_ARITH_BINARY[type(node.op)](left, right))
-        if isinstance(node, ast.Compare):
-            left = self.arith_node(node.left, text)
-            for op, comparator in zip(node.ops, node.comparators, strict=True):
-                right = self.arith_node(comparator, text)
-                if type(op) not in _ARITH_COMPARE or not _ARITH_COMPARE[type(op)](left, right):
-                    return 0
-                left = right
-            return 1
-        if isinstance(node, ast.BoolOp):
-            values = [self.arith_node(v, text) for v in node.values]
-            return int(all(values) if isinstance(node.op, ast.And) else any(values))
-        raise ExpansionError(f"{text}: syntax error in expression")
+    def _arith_variable(self, name: str) -> int:
+        """A name inside ``$((...))``: its value as an integer, 0 when unset or not one."""
+        found = self.session.get(name)
+        if found is None and self.session.nounset:
+            raise self._unbound(name)
+        value = found or "0"
+        return int(value) if re.fullmatch(r"-?\d+", value.strip()) else 0
 
     def glob(self, pattern: str) -> list[str]:
         absolute = pattern.startswith("/")
