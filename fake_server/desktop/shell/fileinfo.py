@@ -12,7 +12,6 @@ refused the same way.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from fake_server.desktop.filesystem import NO_SUCH_FILE, FileSystem, FsError
@@ -23,7 +22,9 @@ from fake_server.desktop.shell.runtime import (
     Io,
     UsageError,
     missing_operand,
+    parse_options,
     registrar,
+    usage_error,
 )
 from fake_server.desktop.shell.session import USER
 from fake_server.desktop.shell.syntax import decode_escapes
@@ -50,30 +51,19 @@ class Info:
     directory: bool
     links: int
 
-    def value(self, directive: str) -> int | str:
+    def fields(self) -> dict[str, int | str]:
+        """Every directive this file can answer, by its letter."""
         mode = 0o755 if self.directory else 0o644
-        blocks = 8 if self.directory else -(-self.size // 4096) * 8
         kind = (
             "directory" if self.directory else "regular file" if self.size else "regular empty file"
         )
-        values: dict[str, Callable[[], int | str]] = {
-            "n": lambda: self.name,
-            "N": lambda: _quoted(self.name),
-            "s": lambda: self.size,
-            "F": lambda: kind,
-            "a": lambda: mode,
-            "A": lambda: ("d" if self.directory else "-") + _permissions(mode),
-            "f": lambda: (0o40000 if self.directory else 0o100000) | mode,
-            "h": lambda: self.links,
-            "b": lambda: blocks,
-            "B": lambda: 512,
-            "o": lambda: 4096,
-            "u": lambda: UID,
-            "g": lambda: UID,
-            "U": lambda: USER,
-            "G": lambda: USER,
-        }
-        return values[directive]()
+        return {
+            "n": self.name, "N": _quoted(self.name), "s": self.size, "F": kind,
+            "a": mode, "A": ("d" if self.directory else "-") + _permissions(mode),
+            "f": (0o40000 if self.directory else 0o100000) | mode, "h": self.links,
+            "b": 8 if self.directory else -(-self.size // 4096) * 8, "B": 512, "o": 4096,
+            "u": UID, "g": UID, "U": USER, "G": USER,
+        }  # fmt: skip
 
 
 def _permissions(mode: int) -> str:
@@ -99,6 +89,7 @@ def _info(fs: FileSystem, name: str, path: str) -> Info:
 
 def render(fmt: str, info: Info) -> str:
     """``fmt`` with its directives filled in (printf-style flags, width and precision)."""
+    fields = info.fields()
     out: list[str] = []
     position = 0
     for match in _DIRECTIVE.finditer(fmt):
@@ -112,13 +103,12 @@ def render(fmt: str, info: Info) -> str:
                 f"stat: the simulated disk keeps no inodes, devices or times (%{directive})", 1
             )
         else:
-            try:
-                value = info.value(directive)
-            except KeyError:
+            value = fields.get(directive)
+            if value is None:
                 out.append("?")  # as GNU stat answers a directive it does not know
                 continue
             if directive == "N" and "%N" not in fmt:
-                value = info.value("n")  # GNU quotes %N names only if the format holds "%N"
+                value = info.name  # GNU quotes %N names only if the format holds "%N"
             if directive != "s":  # GNU prints every number but the size unsigned
                 flags = flags.replace(" ", "").replace("+", "")
             out.append(_formatted(value, flags, width, precision, _INT_STYLE.get(directive, "d")))
@@ -140,45 +130,25 @@ def _formatted(value: int | str, flags: str, width: str, precision: str | None, 
 
 
 def _format_option(argv: list[str]) -> tuple[str | None, bool, list[str]]:
-    """(format, whether it is --printf's, operands); stat's own usage errors raised."""
-    fmt: str | None = None
-    printf = False
-    operands: list[str] = []
-    args = iter(argv[1:])
-    for arg in args:
-        if arg == "--":
-            operands.extend(args)
-            break
-        if arg in ("-L", "--dereference"):
-            continue  # the simulated disk has no symbolic links
-        if arg.startswith(("--format=", "--printf=")):
-            name, _, fmt = arg[2:].partition("=")
-            printf = name == "printf"
-        elif arg in ("-c", "--format", "--printf"):
-            fmt = next(args, None)
-            if fmt is None:
-                what = "-- 'c'" if arg == "-c" else f"'{arg}'"
-                raise UsageError(
-                    f"stat: option requires an argument {what}\n"
-                    "Try 'stat --help' for more information.",
-                    1,
-                )
-            printf = arg == "--printf"
-        elif arg.startswith("-c"):
-            fmt, printf = arg[2:], False
-        elif arg.startswith("--"):
-            raise UsageError(
-                f"stat: unrecognized option '{arg}'\nTry 'stat --help' for more information.", 1
-            )
-        elif arg.startswith("-") and arg != "-":
-            raise UsageError(
-                f"stat: the simulated shell supports stat with -c, --format, --printf and -L "
-                f"only ({arg})",
-                1,
-            )
-        else:
-            operands.append(arg)
-    return fmt, printf, operands
+    """(format, whether it is --printf's, operands): the last of -c/--format/--printf wins."""
+    parsed = parse_options(
+        argv,
+        "Ltf",  # -L: the simulated disk has no symbolic links; -t and -f are refused below
+        {"dereference": "L", "terse": "t", "file-system": "f"},
+        valued="c",
+        long_valued={"format": "c", "printf": "printf"},
+    )
+    refused = parsed.flags - {"L"}
+    if refused:
+        raise UsageError(
+            "stat: the simulated shell supports stat with -c, --format, --printf and -L "
+            f"only (-{min(refused)})",
+            1,
+        )
+    chosen = [key for key in parsed.values if key in ("c", "printf")]
+    if not chosen:
+        return None, False, parsed.operands
+    return parsed.values[chosen[-1]], chosen[-1] == "printf", parsed.operands
 
 
 @command("stat")
@@ -221,69 +191,26 @@ class DuOptions:
     total: bool = False
 
 
-_DU_FLAGS = {
-    "s": "summarize", "h": "human-readable", "b": "bytes", "k": "k", "m": "m",
-    "c": "total", "a": "all", "x": "one-file-system", "L": "dereference",
+_DU_LONG = {
+    "summarize": "s", "human-readable": "h", "bytes": "b", "total": "c", "all": "a",
+    "one-file-system": "x", "dereference": "L", "apparent-size": "apparent",
 }  # fmt: skip
 
 
 def _du_options(argv: list[str]) -> tuple[DuOptions, list[str]]:
-    """du's flags (``-d N`` and ``--max-depth=N`` take a value, which ``options`` cannot)."""
-    flags: set[str] = set()
-    depth: int | None = None
-    operands: list[str] = []
-    args = iter(argv[1:])
-    for arg in args:
-        value: str | None = None
-        if arg == "--":
-            operands.extend(args)
-            break
-        if arg.startswith("--"):
-            name, equals, given = arg[2:].partition("=")
-            if name == "max-depth" and equals:
-                value = given
-            elif name in _DU_FLAGS.values() and not equals:
-                flags.add(next(k for k, v in _DU_FLAGS.items() if v == name))
-            elif name == "apparent-size" and not equals:
-                flags.add("apparent")
-            else:
-                raise UsageError(
-                    f"du: unrecognized option '{arg}'\nTry 'du --help' for more information.", 1
-                )
-        elif arg.startswith("-") and arg != "-":
-            letters = arg[1:]
-            while letters:
-                letter, letters = letters[0], letters[1:]
-                if letter == "d":
-                    value = letters or next(args, None)
-                    if value is None:
-                        raise UsageError(
-                            "du: option requires an argument -- 'd'\n"
-                            "Try 'du --help' for more information.",
-                            1,
-                        )
-                    break
-                if letter not in _DU_FLAGS:
-                    raise UsageError(
-                        f"du: invalid option -- '{letter}'\nTry 'du --help' for more information.",
-                        1,
-                    )
-                flags.add(letter)
-        else:
-            operands.append(arg)
-        if value is not None:
-            if not value.isdigit():
-                raise UsageError(
-                    f"du: invalid maximum depth '{value}'\nTry 'du --help' for more information.",
-                    1,
-                )
-            depth = int(value)
+    parsed = parse_options(
+        argv,
+        "shbkmcaxL",  # -x (one file system) and -L (follow links) change nothing here
+        _DU_LONG,
+        valued="d",
+        long_valued={"max-depth": "d"},
+    )
+    flags, depth_text = parsed.flags, parsed.values.get("d")
+    if depth_text is not None and not depth_text.isdigit():
+        raise usage_error("du", f"invalid maximum depth '{depth_text}'")
+    depth = None if depth_text is None else int(depth_text)
     if "s" in flags and depth not in (None, 0):
-        raise UsageError(
-            f"du: warning: summarizing conflicts with --max-depth={depth}\n"
-            "Try 'du --help' for more information.",
-            1,
-        )
+        raise usage_error("du", f"warning: summarizing conflicts with --max-depth={depth}")
     unit = 1 if "b" in flags else 1024 * 1024 if "m" in flags else 1024
     return (
         DuOptions(
@@ -294,7 +221,7 @@ def _du_options(argv: list[str]) -> tuple[DuOptions, list[str]]:
             max_depth=0 if "s" in flags else depth,
             total="c" in flags,
         ),
-        operands or ["."],
+        parsed.operands or ["."],
     )
 
 

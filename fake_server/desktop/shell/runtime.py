@@ -240,40 +240,78 @@ def missing_operand(name: str, io: Io, what: str = "operand") -> int:
     return 1
 
 
-def options(
-    argv: list[str], allowed: str, long: dict[str, str] | None = None
-) -> tuple[set[str], list[str]]:
-    """Short flags (combinable, ``-rf``), known long ones, and operands (``--`` ends options).
+def usage_error(name: str, message: str, status: int = 1) -> UsageError:
+    """A coreutils usage complaint: ``name: message`` and the ``--help`` hint."""
+    return UsageError(f"{name}: {message}\nTry '{name} --help' for more information.", status)
+
+
+@dataclass
+class ParsedOptions:
+    flags: set[str]
+    #: A valued option's last value by its key; re-given, it moves to the end, so the
+    #: last of several keys in this order is the one given last.
+    values: dict[str, str]
+    operands: list[str]
+
+
+def parse_options(
+    argv: list[str],
+    allowed: str,
+    long: dict[str, str] | None = None,
+    *,
+    valued: str = "",
+    long_valued: dict[str, str] | None = None,
+) -> ParsedOptions:
+    """Short flags (combinable, ``-rf``), known long ones, valued ones (``-d 1``, ``-d1``,
+    ``-sd1``, ``--max-depth=1``, ``--max-depth 1``) and operands (``--`` ends options).
 
     Options are only accepted when the simulation honours them (or they
     cannot change the output here); others fail like coreutils does.
     """
     name = argv[0]
     status = 2 if name in ("ls", "grep") else 1
-    flags: set[str] = set()
-    operands: list[str] = []
+    long, long_valued = long or {}, long_valued or {}
+    parsed = ParsedOptions(set(), {}, [])
+
+    def give(key: str, value: str) -> None:
+        parsed.values.pop(key, None)
+        parsed.values[key] = value
+
     args = iter(argv[1:])
     for arg in args:
         if arg == "--":
-            operands.extend(args)
+            parsed.operands.extend(args)
             break
         if arg.startswith("--"):
-            if not long or arg[2:] not in long:
-                raise UsageError(
-                    f"{name}: unrecognized option '{arg}'\n"
-                    f"Try '{name} --help' for more information.",
-                    status,
-                )
-            flags.add(long[arg[2:]])
+            option, equals, given = arg[2:].partition("=")
+            if option in long_valued:
+                value = given if equals else next(args, None)
+                if value is None:
+                    raise usage_error(name, f"option '--{option}' requires an argument", status)
+                give(long_valued[option], value)
+            elif option in long and not equals:
+                parsed.flags.add(long[option])
+            else:
+                raise usage_error(name, f"unrecognized option '{arg}'", status)
         elif arg.startswith("-") and len(arg) > 1:
-            for flag in arg[1:]:
+            for position, flag in enumerate(arg[1:], start=2):
+                if flag in valued:
+                    value = arg[position:] or next(args, None)
+                    if value is None:
+                        raise usage_error(name, f"option requires an argument -- '{flag}'", status)
+                    give(flag, value)
+                    break
                 if flag not in allowed:
-                    raise UsageError(
-                        f"{name}: invalid option -- '{flag}'\n"
-                        f"Try '{name} --help' for more information.",
-                        status,
-                    )
-            flags.update(arg[1:])
+                    raise usage_error(name, f"invalid option -- '{flag}'", status)
+                parsed.flags.add(flag)
         else:
-            operands.append(arg)
-    return flags, operands
+            parsed.operands.append(arg)
+    return parsed
+
+
+def options(
+    argv: list[str], allowed: str, long: dict[str, str] | None = None
+) -> tuple[set[str], list[str]]:
+    """Flags and operands, for commands whose options take no value (see parse_options)."""
+    parsed = parse_options(argv, allowed, long)
+    return parsed.flags, parsed.operands
