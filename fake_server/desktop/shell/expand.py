@@ -94,10 +94,7 @@ class Expander:
         name, plus = match.group(1), (element or match).group(3 if element else 2)
         index = None
         if element is not None:
-            try:
-                index = self.arithmetic(self.expand_text(element.group(2), io) or "0")
-            except ExpansionError as exc:
-                raise FatalExpansion(str(exc)) from None
+            index = self.evaluate(element.group(2), io)
             if index < 0:
                 raise ExpansionError(f"{name}[{element.group(2)}]: bad array subscript")
         rest = first.text[match.end() :]
@@ -128,10 +125,7 @@ class Expander:
         keyed = re.match(r"\[([^\]]*)\]=", first.text) if first.kind == "raw" else None
         if keyed is None:
             return [(None, value) for value in self.expand(word, io)]
-        try:
-            index = self.arithmetic(self.expand_text(keyed.group(1), io) or "0")
-        except ExpansionError as exc:
-            raise FatalExpansion(str(exc)) from None
+        index = self.evaluate(keyed.group(1), io)
         rest = first.text[keyed.end() :]
         parts = ((Part("lit", rest, True),) if rest else ()) + word.parts[1:]
         value = "".join(self.expand(Word(parts, word.source), io, split=False)) if parts else ""
@@ -213,20 +207,15 @@ class Expander:
         if match.group(4) is not None:
             return None if match.group(1) else self._slice(match, io)
         if match.group(1) == "!":
-            if name in self.session.arrays:
-                return [str(index) for index in sorted(self.session.arrays[name])]
-            return [] if self.session.get(name) is None else ["0"]
-        return self.session.array_values(name) or []  # unbound under set -u only if indexed
+            return [str(index) for index in sorted(self.session.elements(name))]
+        return self.session.array_values(name)  # unbound under set -u only if indexed
 
     def _slice(self, match: re.Match[str], io: Io) -> list[str]:
         """``${a[@]:offset:length}``: a negative offset counts from the end."""
         _, name, _, offset_text, length_text = match.groups()
-        values = self.session.array_values(name) or []
-        try:
-            offset = self.arithmetic(self.expand_text(offset_text, io) or "0")
-            length = None if length_text is None else self.arithmetic(length_text or "0")
-        except ExpansionError as exc:
-            raise FatalExpansion(str(exc)) from None
+        values = self.session.array_values(name)
+        offset = self.evaluate(offset_text, io)
+        length = None if length_text is None else self.evaluate(length_text, io)
         if offset < 0:
             offset = max(len(values) + offset, 0) if -offset <= len(values) else len(values)
         if length is not None and length < 0:
@@ -245,17 +234,11 @@ class Expander:
             if prefix == "!":
                 return " ".join(self.quoted_fields(f"!{name}[@]", io) or [])
             values = session.array_values(name)
-            return str(len(values or [])) if prefix == "#" else " ".join(values or [])
+            return str(len(values)) if prefix == "#" else " ".join(values)
         if prefix == "!":
             raise FatalExpansion(f"${{{match.group()}}}: bad substitution")
-        try:
-            index = self.arithmetic(self.expand_text(subscript, io) or "0")
-        except ExpansionError as exc:
-            raise FatalExpansion(str(exc)) from None
-        items = session.arrays.get(name)
-        if items is None:
-            scalar = session.get(name)
-            items = {} if scalar is None else {0: scalar}
+        index = self.evaluate(subscript, io)
+        items = session.elements(name)
         if index < 0:
             if not items or -index > max(items) + 1:
                 io.err.write(f"bash: {name}: bad array subscript\n")  # and the command runs
@@ -277,10 +260,7 @@ class Expander:
             self.substitution_status = status
             return buffer.text.rstrip("\n")
         if part.kind == "arith":
-            try:
-                return str(self.arithmetic(self.expand_text(part.text, io)))
-            except ExpansionError as exc:
-                raise FatalExpansion(str(exc)) from None
+            return str(self.evaluate(part.text, io))
         return self.parameter(part.text, io)
 
     def _unbound(self, name: str) -> FatalExpansion:
@@ -405,6 +385,14 @@ class Expander:
         if end < start:
             raise FatalExpansion(f"{length_text}: substring expression < 0")
         return value[start:end]
+
+    def evaluate(self, text: str, io: Io) -> int:
+        """Arithmetic in a word (``$((...))``, a subscript, an offset), expanded first; an
+        error in it ends the command line, as a fatal expansion does in bash."""
+        try:
+            return self.arithmetic(self.expand_text(text, io))
+        except ExpansionError as exc:
+            raise FatalExpansion(str(exc)) from None
 
     def arithmetic(self, text: str) -> int:
         """``$((...))`` on integers (see :mod:`~fake_server.desktop.shell.arith`)."""

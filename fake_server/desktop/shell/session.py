@@ -98,14 +98,10 @@ class ShellSession:
     ) -> None:
         """``a=(x [5]=y z)``, or ``a+=(...)`` after the highest index (a scalar becomes
         element 0); a value without its own index goes after the one before it."""
-        current = self.arrays.get(name)
-        if current is None:
-            scalar = self.get(name) if append else None
-            current = {} if scalar is None else {0: scalar}
+        current = self.elements(name) if append else {}
+        if name not in self.arrays:
             self.variables.pop(name, None)
             self.env.pop(name, None)
-        if not append:
-            current = {}
         index = max(current, default=-1) + 1
         for given, value in values:
             index = index if given is None else given
@@ -116,16 +112,19 @@ class ShellSession:
     def set_element(self, name: str, index: int, value: str) -> None:
         """``a[i]=x``; a scalar ``a`` becomes the array's element 0 first."""
         if name not in self.arrays:
-            scalar = self.get(name)
-            self.set_array(name, [] if scalar is None else [(0, scalar)])
+            self.set_array(name, [], append=True)
         self.arrays[name][index] = value
 
-    def array_values(self, name: str) -> list[str] | None:
-        """``"${a[@]}"``: the values by index; a scalar is a one-element array; None if unset."""
+    def elements(self, name: str) -> dict[int, str]:
+        """An array's values by index (a copy); a scalar is element 0; empty if unset."""
         if name in self.arrays:
-            return [value for _, value in sorted(self.arrays[name].items())]
+            return dict(self.arrays[name])
         value = self.get(name)
-        return None if value is None else [value]
+        return {} if value is None else {0: value}
+
+    def array_values(self, name: str) -> list[str]:
+        """``"${a[@]}"``: the values in index order."""
+        return [value for _, value in sorted(self.elements(name).items())]
 
     def unset(self, name: str) -> None:
         self.arrays.pop(name, None)

@@ -45,6 +45,7 @@ CASES = [
     ('a=(x y); a+=z; echo "${a[@]}"', 'xz y\n', 0),
     ('s=scalar; s+=(more); echo "${s[@]}" ${#s[@]}', 'scalar more 2\n', 0),
     ('a=(1 2 3); echo $(( ${a[0]} + ${a[2]} ))', '4\n', 0),
+    ('a=(1 2 3 4); n=2; echo "${a[@]:1:$n}"', '2 3\n', 0),
 ]  # fmt: skip
 
 
