@@ -28,13 +28,12 @@ from typing import TYPE_CHECKING
 
 from pytest_orgo.errors import OrgoAPIError
 from pytest_orgo.provisioning.provisioner import (
-    PLAN_LIMIT_FIRST_WAIT,
-    PLAN_LIMIT_MAX_WAIT,
     UNUSED_POOL,
     ComputerSlots,
     Provisioner,
     ProvisioningError,
     is_plan_limit,
+    plan_waits,
 )
 
 if TYPE_CHECKING:
@@ -170,7 +169,7 @@ class Computers:
                 f"{self.slots.count} (--orgo-max-computers)"
             )
         deadline = time.monotonic() + timeout
-        wait = PLAN_LIMIT_FIRST_WAIT
+        waits = plan_waits()
         while True:
             leases = [self.lease(spec, names[0], timeout, owner, upcoming)]
             try:
@@ -187,8 +186,8 @@ class Computers:
                         "(waited until the provision timeout)"
                     ) from exc
                 self.provisioner.plan_limit_waits += 1
+                wait = next(waits)
                 self.provisioner.sleep(min(random.uniform(wait / 2, wait), left))
-                wait = min(wait * 2, PLAN_LIMIT_MAX_WAIT)
             except BaseException:
                 for lease in leases:
                     self.give_back(lease)

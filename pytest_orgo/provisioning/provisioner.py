@@ -198,14 +198,24 @@ def is_plan_limit(error: OrgoAPIError) -> bool:
 POLL_FIRST_WAIT = 0.05
 
 
+def doubling(first: float, longest: float) -> Iterator[float]:
+    """``first``, twice that, and so on up to ``longest``, then ``longest`` for ever."""
+    wait = min(first, longest)
+    while True:
+        yield wait
+        wait = min(wait * 2, longest)
+
+
 def poll_waits(longest: float) -> Iterator[float]:
     """How long to wait before each status check: short at first (a computer often
     becomes ``running`` within a fraction of a second of its create answer), doubling up
     to ``longest`` so a slow boot is not polled hard."""
-    wait = min(POLL_FIRST_WAIT, longest)
-    while True:
-        yield wait
-        wait = min(wait * 2, longest)
+    return doubling(POLL_FIRST_WAIT, longest)
+
+
+def plan_waits() -> Iterator[float]:
+    """How long to wait before asking again while the plan limit refuses a computer."""
+    return doubling(PLAN_LIMIT_FIRST_WAIT, PLAN_LIMIT_MAX_WAIT)
 
 
 DELETE_HINT = 'curl -X DELETE -H "Authorization: Bearer $ORGO_API_KEY" {base_url}/{kind}/{id}'
@@ -245,7 +255,7 @@ class Provisioner:
         already holds computers and must give them back before it waits (holding while
         waiting is how two runs deadlock, each with half of what it needs)."""
         deadline = time.monotonic() + timeout
-        wait = PLAN_LIMIT_FIRST_WAIT
+        waits = plan_waits()
         while True:
             try:
                 computer = self.client.create_computer(workspace_id, name, **spec.create_kwargs())
@@ -261,8 +271,7 @@ class Provisioner:
                         + (waited if self.live and is_plan_limit(exc) else "")
                     ) from exc
                 self.plan_limit_waits += 1
-                self.sleep(min(wait, left))
-                wait = min(wait * 2, PLAN_LIMIT_MAX_WAIT)
+                self.sleep(min(next(waits), left))
         self.registry.created(computer.id, owner)
         try:
             return self._wait_running(computer, timeout, deadline)
